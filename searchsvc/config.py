@@ -1,0 +1,107 @@
+"""Configuration, read once from ``config.toml`` into typed objects."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+ENV_VAR = "SEARCHSVC_CONFIG"
+DEFAULT_FILE = "config.toml"
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    path: Path
+    municipality: str
+    format: str = "auto"
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    threads: int = 8
+
+
+@dataclass(frozen=True)
+class Config:
+    file: Path
+    index_path: Path
+    sources: list[SourceConfig] = field(default_factory=list)
+    server: ServerConfig = ServerConfig()
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Where the configuration is read from: the argument, ``$SEARCHSVC_CONFIG``, ``./config.toml``."""
+    return Path(explicit or os.environ.get(ENV_VAR) or DEFAULT_FILE)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read and check the configuration file.
+
+    Relative paths in it resolve against the file's folder.
+
+    :raise ConfigError: the file is missing or malformed, or a source path does not exist.
+    """
+    file = config_path(path).resolve()
+    try:
+        with file.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such configuration file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{file}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{file}: cannot be read: {error.strerror}") from None
+    return _build(raw, file)
+
+
+def _build(raw: dict, file: Path) -> Config:
+    from .sources import READERS  # the formats a source may force
+
+    base = file.parent
+
+    def table(name: str) -> dict:
+        value = raw.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{file}: [{name}] must be a table")
+        return value
+
+    def text(where: str, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{file}: {where} must be a non-empty string")
+        return value
+
+    index = table("index")
+    index_path = base / text("index.path", index.get("path", "index"))
+
+    sources_raw = raw.get("sources", [])
+    if not isinstance(sources_raw, list):
+        raise ConfigError(f"{file}: sources must be an array of tables ([[sources]])")
+    sources = []
+    for n, entry in enumerate(sources_raw, start=1):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{file}: sources entry {n} must be a table")
+        path = base / text(f"sources[{n}].path", entry.get("path"))
+        if not path.exists():
+            raise ConfigError(f"{file}: sources[{n}].path {path} does not exist")
+        municipality = text(f"sources[{n}].municipality", entry.get("municipality"))
+        format = text(f"sources[{n}].format", entry.get("format", "auto"))
+        if format != "auto" and format not in READERS:
+            known = ", ".join(sorted(READERS))
+            raise ConfigError(f"{file}: sources[{n}].format {format!r} is not one of auto, {known}")
+        sources.append(SourceConfig(path=path, municipality=municipality.strip(), format=format))
+
+    server = table("server")
+    host = text("server.host", server.get("host", "127.0.0.1"))
+    port = server.get("port", 5000)
+    threads = server.get("threads", 8)
+    for name, value, top in (("server.port", port, 65535), ("server.threads", threads, 256)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= top:
+            raise ConfigError(f"{file}: {name} must be a whole number from 1 to {top}")
+    return Config(file=file, index_path=index_path, sources=sources,
+                  server=ServerConfig(host=host, port=port, threads=threads))

@@ -1,0 +1,100 @@
+"""The index folder: generations of (item store, Whoosh index), the pointer to the live
+one, and the reindex lock.
+
+An incremental reindex updates the live generation in place (SQLite transactions and
+Whoosh commits are each atomic). A full rebuild writes a new generation beside it and
+publishes it by atomically replacing the ``CURRENT`` pointer, so readers see the old
+corpus until the new one is complete, never a half-built one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import IndexLocked
+
+POINTER = "CURRENT"
+LOCK = "reindex.lock"
+PREFIX = "gen-"
+
+
+class DataDir:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def current(self) -> Path | None:
+        """The live generation's folder, or None before the first reindex."""
+        try:
+            name = (self.path / POINTER).read_text().strip()
+        except FileNotFoundError:
+            return None
+        folder = self.path / name
+        return folder if name.startswith(PREFIX) and folder.is_dir() else None
+
+    def new_generation(self) -> Path:
+        """A fresh, empty generation folder (not yet live)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        folder = self.path / f"{PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        folder.mkdir()
+        return folder
+
+    def publish(self, folder: Path) -> None:
+        """Make a generation live: atomically replace the pointer, then drop the old ones."""
+        temporary = self.path / f"{POINTER}.{os.getpid()}.tmp"
+        with open(temporary, "w") as handle:
+            handle.write(folder.name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.path / POINTER)
+        _fsync_dir(self.path)
+        self.remove_stale(keep=folder)
+
+    def remove_stale(self, keep: Path | None = None) -> None:
+        """Delete generations that are not live (left by a rebuild that was killed).
+
+        Only call this while holding the reindex lock.
+        """
+        live = {p.name for p in (keep, self.current()) if p is not None}
+        for folder in self.path.glob(f"{PREFIX}*"):
+            if folder.is_dir() and folder.name not in live:
+                shutil.rmtree(folder, ignore_errors=True)
+        for stray in self.path.glob(f"{POINTER}.*.tmp"):
+            stray.unlink(missing_ok=True)
+
+    @contextmanager
+    def lock(self, wait: bool = False) -> Iterator[None]:
+        """Hold the reindex lock. The kernel drops it when the process dies, so a killed
+        run never leaves a stale lock behind.
+
+        :raise IndexLocked: another reindex holds it (and ``wait`` is false).
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path / LOCK, "a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                raise IndexLocked(
+                    f"another reindex is running on {self.path}; wait for it to finish"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            yield
+        finally:
+            handle.close()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

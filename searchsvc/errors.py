@@ -1,0 +1,45 @@
+"""The error tree. Each error carries what its surface needs to report it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SearchsvcError(Exception):
+    """Base of every error searchsvc raises on purpose."""
+
+
+class ConfigError(SearchsvcError):
+    """The configuration file is missing, malformed or names something that does not exist."""
+
+
+class ParseError(SearchsvcError):
+    """A source file could not be read as minutes."""
+
+    def __init__(self, path: str | Path, reason: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class QueryError(SearchsvcError):
+    """A search parameter is not valid; ``param`` names it."""
+
+    def __init__(self, param: str, message: str) -> None:
+        self.param = param
+        self.message = message
+        super().__init__(f"{param}: {message}")
+
+
+class NotFound(SearchsvcError):
+    """No item or meeting has that id."""
+
+
+class IndexLocked(SearchsvcError):
+    """Another reindex holds the index lock."""
+
+
+class IndexMissing(SearchsvcError):
+    """The index has not been built yet."""

@@ -1,0 +1,119 @@
+"""The Whoosh index: its schema, the documents made from stored items, and writing.
+
+Whoosh holds only what search needs: analysed text, the journal number as exact terms,
+and the facet fields. Display data comes from the item store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from .analysis import danish_analyzer, journal_terms
+from .model import DECISION_HEADINGS, RESUME_HEADINGS
+
+WHOOSH_DIR = "whoosh"
+
+# Fields the query language searches by default, with their weights (BM25F).
+TEXT_FIELDS: dict[str, float] = {"title": 4.0, "decision": 2.0, "resume": 2.0, "body": 1.0}
+
+
+def make_schema() -> Schema:
+    analyzer = danish_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        source=ID,
+        title=TEXT(analyzer=analyzer, phrase=True),
+        decision=TEXT(analyzer=analyzer, phrase=True),
+        resume=TEXT(analyzer=analyzer, phrase=True),
+        body=TEXT(analyzer=analyzer, phrase=True),
+        committee_text=TEXT(analyzer=analyzer),
+        journal=KEYWORD(lowercase=True),
+        # Facets: stored (they are small) so counts can be read per document.
+        municipality=ID(stored=True),
+        committee=ID(stored=True),
+        year=ID(stored=True),
+        decisions=KEYWORD(stored=True, commas=True),
+        kle=ID(stored=True),
+        date=NUMERIC(int, bits=32, sortable=True),
+        item_number=NUMERIC(int, bits=32, sortable=True),
+        closed=BOOLEAN,
+    )
+
+
+def item_document(row: dict) -> dict:
+    """The Whoosh document for a stored item row."""
+    sections = row["sections"]
+    decision = "\n".join(s["text"] for s in sections if s["heading"] in DECISION_HEADINGS)
+    resume = "\n".join(s["text"] for s in sections if s["heading"] in RESUME_HEADINGS)
+    body = "\n".join(
+        [row["title"]] + [s["text"] for s in sections] + row["attachments"]
+    )
+    document = {
+        "id": row["id"],
+        "source": row["source_path"],
+        "title": row["title"],
+        "decision": decision,
+        "resume": resume,
+        "body": body,
+        "committee_text": row["committee"],
+        "municipality": row["municipality"],
+        "committee": row["committee"],
+        "year": row["date"][:4],
+        "decisions": ",".join(row["decisions"]),
+        "date": int(row["date"].replace("-", "")),
+        "item_number": row["item_number"],
+        "closed": bool(row["closed"]),
+    }
+    if row["journal_number"]:
+        document["journal"] = " ".join(journal_terms(row["journal_number"]))
+    if row["kle_main_group"]:
+        document["kle"] = row["kle_main_group"]
+    return document
+
+
+def create_index(generation: Path):
+    """Create an empty index in a generation folder."""
+    folder = generation / WHOOSH_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(str(folder), make_schema())
+
+
+def open_index(generation: Path):
+    """Open a generation's index (creating it when the folder has none)."""
+    folder = generation / WHOOSH_DIR
+    if not whoosh_index.exists_in(str(folder)):
+        return create_index(generation)
+    return whoosh_index.open_dir(str(folder))
+
+
+def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterable[str] = (),
+                  add_rows: Iterable[dict] = (), optimize: bool = False) -> int:
+    """Apply one batch of changes in a single commit; return the documents added.
+
+    Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are added.
+    """
+    writer = ix.writer(limitmb=256)
+    added = 0
+    try:
+        for source in remove_sources:
+            writer.delete_by_term("source", source)
+        for item_id in remove_ids:
+            writer.delete_by_term("id", item_id)
+        for row in add_rows:
+            writer.add_document(**item_document(row))
+            added += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(optimize=optimize)
+    return added
+
+
+def indexed_ids(ix) -> set[str]:
+    """The ids of every document in the index."""
+    with ix.searcher() as searcher:
+        return {fields["id"] for fields in searcher.all_stored_fields()}

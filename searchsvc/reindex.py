@@ -1,0 +1,279 @@
+"""Bring the store and the index up to date with the configured source files.
+
+Incremental by default: files whose size and modification time are unchanged are not
+read; files whose content hash is unchanged are not parsed; a changed file replaces its
+items; a vanished file removes them. A file that fails to parse is reported and keeps
+the items of its last good version. ``full=True`` rebuilds everything into a new
+generation that goes live only when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import indexer
+from .config import Config, SourceConfig
+from .datadir import DataDir
+from .errors import ParseError
+from .sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source
+from .store import FileRecord, Store, item_row
+
+# Below this many files to parse, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 16
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ReindexReport:
+    files_seen: int = 0
+    files_parsed: int = 0
+    files_skipped: int = 0
+    files_failed: int = 0
+    items_added: int = 0
+    items_updated: int = 0
+    items_removed: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.files_seen} files: {self.files_parsed} parsed, {self.files_skipped} unchanged, "
+            f"{self.files_failed} failed; items: {self.items_added} added, {self.items_updated} updated, "
+            f"{self.items_removed} removed; {self.seconds:.2f} s"
+        )
+
+
+@dataclass
+class _Candidate:
+    path: Path
+    source: SourceConfig
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class _Outcome:
+    candidate: _Candidate
+    hash: str
+    parsed: ParsedFile | None = None
+    error: str | None = None
+
+
+def discover(sources: list[SourceConfig]) -> Iterator[tuple[Path, SourceConfig]]:
+    """Every file the sources name: a file itself, or a folder's readable files, recursively."""
+    seen: set[Path] = set()
+    for source in sources:
+        if source.path.is_file():
+            paths = [source.path]
+        else:
+            paths = sorted(
+                p for p in source.path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source.path).parts)
+                and (source.format != "auto" or detect_format(p) is not None)
+            )
+        for path in paths:
+            resolved = path.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                yield resolved, source
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _parse(candidate: _Candidate) -> _Outcome:
+    """Read, hash and parse one file. Runs in a worker process; never raises."""
+    path = candidate.path
+    try:
+        if candidate.size > MAX_FILE_BYTES:
+            raise ParseError(path, f"the file is {candidate.size // 1048576} MB, larger than the "
+                                   f"{MAX_FILE_BYTES // 1048576} MB limit")
+        data = path.read_bytes()
+    except ParseError as error:
+        return _Outcome(candidate, hash="", error=error.reason)
+    except OSError as error:
+        return _Outcome(candidate, hash="", error=f"cannot be read: {error.strerror}")
+    digest = file_hash(data)
+    try:
+        parsed = read_source(path, data, municipality=candidate.source.municipality,
+                             format=candidate.source.format)
+    except ParseError as error:
+        where = f"line {error.line}: " if error.line else ""
+        return _Outcome(candidate, hash=digest, error=where + error.reason)
+    except Exception as error:  # a parser bug must not stop the reindex of other files
+        return _Outcome(candidate, hash=digest, error=f"unexpected {type(error).__name__}: {error}")
+    for meeting in parsed.meetings:
+        for item in meeting.items:
+            item.source_hash = digest
+    return _Outcome(candidate, hash=digest, parsed=parsed)
+
+
+def _parse_all(candidates: list[_Candidate], progress: Progress | None,
+               workers: int | None) -> list[_Outcome]:
+    total = len(candidates)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if total < PARALLEL_THRESHOLD or workers <= 1:
+        results = []
+        for n, candidate in enumerate(candidates, start=1):
+            results.append(_parse(candidate))
+            if progress:
+                progress(n, total)
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = []
+        for n, outcome in enumerate(pool.map(_parse, candidates, chunksize=8), start=1):
+            results.append(outcome)
+            if progress:
+                progress(n, total)
+        return results
+
+
+def reindex(config: Config, *, full: bool = False, progress: Progress | None = None,
+            workers: int | None = None, wait: bool = False) -> ReindexReport:
+    """Update the store and the index from the configured sources.
+
+    :param full: rebuild from scratch into a new generation, published when complete.
+    :param progress: called with (files parsed, files to parse).
+    :param workers: parser processes (default: one per core).
+    :param wait: wait for a running reindex instead of failing.
+    :raise IndexLocked: another reindex is running and ``wait`` is false.
+    """
+    started = time.monotonic()
+    datadir = DataDir(config.index_path)
+    with datadir.lock(wait=wait):
+        datadir.remove_stale()
+        live = datadir.current()
+        previous = Store(live) if live is not None else None
+        if full or live is None:
+            generation = datadir.new_generation()
+            manifest: dict[str, FileRecord] = {}
+        else:
+            generation = live
+            manifest = previous.manifest()
+        store = Store(generation)
+        ix = indexer.open_index(generation)
+        report = ReindexReport()
+        if generation is live:
+            _repair(store, ix, report)
+
+        discovered, candidates, unchanged_failures = _changed_files(config, manifest, report)
+        outcomes = _parse_all(candidates, progress, workers)
+        vanished = [path for path in manifest if path not in discovered]
+        carry_from = previous if generation is not live else None
+        _apply(store, ix, manifest, outcomes, unchanged_failures, vanished, carry_from, report)
+        store.close()
+        if previous is not None:
+            previous.close()
+        if generation is not live:
+            datadir.publish(generation)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _changed_files(config: Config, manifest: dict[str, FileRecord], report: ReindexReport
+                   ) -> tuple[set[str], list[_Candidate], list[FileRecord]]:
+    """Split the configured files into unchanged ones and candidates to read, by stat alone."""
+    discovered: set[str] = set()
+    candidates, unchanged_failures = [], []
+    for path, source in discover(config.sources):
+        discovered.add(str(path))
+        report.files_seen += 1
+        stat = path.stat()
+        known = manifest.get(str(path))
+        if (known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns
+                and known.municipality == source.municipality):
+            if known.status == "ok":
+                report.files_skipped += 1
+            else:
+                unchanged_failures.append(known)
+            continue
+        candidates.append(_Candidate(path, source, stat.st_size, stat.st_mtime_ns))
+    return discovered, candidates, unchanged_failures
+
+
+def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Outcome],
+           unchanged_failures: list[FileRecord], vanished: list[str], carry_from: Store | None,
+           report: ReindexReport) -> None:
+    """Write one batch to the store and the index: the store commits only after the index."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    changed_sources: list[str] = []
+    add_rows: list[dict] = []
+    for record in unchanged_failures:
+        report.files_failed += 1
+        report.failures.append((record.path, record.error or "failed"))
+    with store.transaction():
+        for outcome in outcomes:
+            path = str(outcome.candidate.path)
+            known = manifest.get(path)
+            record = dict(path=path, municipality=outcome.candidate.source.municipality,
+                          format=outcome.candidate.source.format, size=outcome.candidate.size,
+                          mtime_ns=outcome.candidate.mtime_ns, hash=outcome.hash, parsed_at=now)
+            if outcome.error is not None:
+                report.files_failed += 1
+                report.failures.append((path, outcome.error))
+                kept = known.items if known else 0
+                if carry_from is not None:  # a full rebuild keeps the last good version's items
+                    kept = _carry_items(carry_from, store, path, add_rows)
+                store.record_file(FileRecord(**record, status="error", error=outcome.error, items=kept))
+                continue
+            if known and known.hash == outcome.hash and known.status == "ok":
+                report.files_skipped += 1  # touched, not changed
+                store.record_file(FileRecord(**{**record, "parsed_at": known.parsed_at},
+                                             status="ok", error=None, items=known.items))
+                continue
+            report.files_parsed += 1
+            report.warnings.extend(outcome.parsed.warnings)
+            changes = store.replace_file_items(path, outcome.parsed.meetings)
+            report.items_added += len(changes.added)
+            report.items_updated += len(changes.updated)
+            report.items_removed += len(changes.removed)
+            changed_sources.append(path)
+            rows = [item_row(item) for meeting in outcome.parsed.meetings for item in meeting.items]
+            add_rows.extend(rows)
+            store.record_file(FileRecord(**record, status="ok", error=None, items=len(rows)))
+        for path in vanished:
+            report.items_removed += len(store.forget_file(path))
+            changed_sources.append(path)
+        if changed_sources or add_rows:
+            # Ids are global: an item re-parsed from another file must not be doubled.
+            ids = [row["id"] for row in add_rows]
+            indexer.write_changes(ix, remove_sources=changed_sources, remove_ids=ids, add_rows=add_rows)
+
+
+def _carry_items(old: Store, new: Store, path: str, add_rows: list[dict]) -> int:
+    """Copy one file's items from the previous generation's store into the new one."""
+    rows = [r for r in old.db.execute("SELECT * FROM items WHERE source_path = ?", (path,))]
+    meetings = old.db.execute("SELECT * FROM meetings WHERE source_path = ?", (path,)).fetchall()
+    for meeting in meetings:
+        new.db.execute("INSERT OR REPLACE INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tuple(meeting))
+    for row in rows:
+        columns = row.keys()
+        new.db.execute(
+            f"INSERT OR REPLACE INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            tuple(row),
+        )
+    add_rows.extend(new.items([r["id"] for r in rows]).values())
+    return len(rows)
+
+
+def _repair(store: Store, ix, report: ReindexReport) -> None:
+    """Make the index agree with the store after an interrupted run."""
+    stored, indexed = store.item_ids(), indexer.indexed_ids(ix)
+    missing, extra = sorted(stored - indexed), sorted(indexed - stored)
+    if not missing and not extra:
+        return
+    rows = list(store.items(missing).values())
+    indexer.write_changes(ix, remove_ids=extra + missing, add_rows=rows)
+    report.warnings.append(
+        f"repaired the index after an interrupted run: {len(missing)} items added, {len(extra)} removed"
+    )

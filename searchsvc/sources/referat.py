@@ -1,0 +1,146 @@
+"""The referat text format: the text of published PDF minutes.
+
+Layout (see ``shared/corpus/README.md``): a header (``REFERAT <committee> d. DD-MM-YYYY``,
+``Mødedato ...``, ``Mødested ...``), a table of contents, then one block per agenda item
+that starts at a ``Punkt N: title`` line, followed by the journal number and sections whose
+headings stand alone on their lines.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+
+from ..errors import ParseError
+from ..model import Meeting, Section, split_period
+
+# Headings recognised when a line holds nothing else. Running text that merely starts
+# with one of these words ("Behandling af klager ...") is not a heading.
+SECTION_HEADINGS = frozenset(
+    {
+        "Resume", "Resumé", "Beslutning", "Beslutninger", "Indstilling", "Sagsfremstilling",
+        "Sagsbeskrivelse", "Økonomi", "Økonomiske konsekvenser", "Borgmesterpåtegning",
+        "Behandling", "Bilag", "Historik", "Lovgrundlag", "Sagens forløb", "Sagsforløb",
+        "Sagsprocedure", "Beslutningspunkter", "Tidligere beslutninger", "Høring",
+        "Kommunikation", "Udvalgets bemærkninger",
+    }
+)
+
+_HEADER = re.compile(
+    r"^(?:REFERAT|DAGSORDEN|BESLUTNINGSPROTOKOL)\s+(?P<committee>.+?)\s+d\.\s*"
+    r"(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})\s*$",
+    re.IGNORECASE,
+)
+_MEETING_TIME = re.compile(r"^Mødedato\b.*?\bkl\.\s*(\d{1,2})[:.](\d{2})")
+_PLACE = re.compile(r"^Mødested\s+(.+)$")
+_ITEM = re.compile(r"^Punkt\s+(\d+)\s*:\s*(.*)$")
+# A journal number stands alone on its line: KLE numbers (15.04.10-P20-3-20) and the
+# case numbers of other systems (23-013472, EMN-2025-003383, 19-033355K).
+JOURNAL_LINE = re.compile(
+    r"^(?:\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅ]\d{2})?(?:-\d+)*"
+    r"|[A-ZÆØÅ]{2,6}-\d{2,4}-\d+"
+    r"|\d{2}-\d{3,}[A-Z]?(?:-\d+)?)$"
+)
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(\S(?:[^*\n]*\S)?)\*(?![\w*])")
+
+
+def clean_line(line: str) -> str:
+    """Strip leftover markup (``<u>``, ``<ul ...>``, ``*emphasis*``) from a text line."""
+    line = _MARKUP.sub(" ", line)
+    line = _EMPHASIS.sub(r"\1", line)
+    return re.sub(r"[ \u00a0]{2,}", " ", line).rstrip()
+
+
+def parse_referat(text: str, *, path: str, municipality: str) -> Meeting:
+    """Parse the text of one meeting's minutes.
+
+    :param text: the whole file, decoded.
+    :param path: the source file, used in errors and stored with the items.
+    :param municipality: the municipality the configuration names for this source.
+    :raise ParseError: when the header or the agenda items cannot be found.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    meeting = _parse_header(lines, path=path, municipality=municipality)
+    starts = [i for i, line in enumerate(lines) if _ITEM.match(line.strip())]
+    if not starts:
+        raise ParseError(path, "no agenda items ('Punkt N: title' lines) found")
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        _parse_item(meeting, lines[start:end], first_line=start + 1, path=path)
+    return meeting
+
+
+def _parse_header(lines: list[str], *, path: str, municipality: str) -> Meeting:
+    header = time = place = None
+    for number, raw in enumerate(lines[:60], start=1):
+        line = raw.strip()
+        if header is None and (match := _HEADER.match(line)):
+            header = match
+            header_line = number
+        elif match := _MEETING_TIME.match(line):
+            time = f"{int(match.group(1)):02d}:{match.group(2)}"
+        elif (match := _PLACE.match(line)) and place is None:
+            place = match.group(1).strip()
+        if _ITEM.match(line):
+            break
+    if header is None:
+        raise ParseError(path, "no meeting header ('REFERAT <committee> d. DD-MM-YYYY') found", line=1)
+    try:
+        date = Date(int(header["y"]), int(header["m"]), int(header["d"]))
+    except ValueError:
+        raise ParseError(path, f"the meeting date {header['d']}-{header['m']}-{header['y']} is not a date", line=header_line) from None
+    committee, period = split_period(header["committee"])
+    return Meeting(municipality=municipality, committee=committee, period=period, date=date,
+                   time=time, place=place, source_path=path)
+
+
+def _parse_item(meeting: Meeting, lines: list[str], *, first_line: int, path: str) -> None:
+    match = _ITEM.match(lines[0].strip())
+    assert match  # the caller split at item lines
+    number = int(match.group(1))
+    title_parts = [match.group(2).strip()]
+    journal_number = None
+    i = 1
+    # The title may wrap onto further lines, until the journal number or the first heading.
+    while i < len(lines):
+        line = lines[i].strip()
+        if line in SECTION_HEADINGS:
+            break
+        i += 1
+        if not line:
+            continue
+        if JOURNAL_LINE.match(line):
+            journal_number = line
+            break
+        title_parts.append(line)
+    # "Meddelelser:" ends in a colon in the source; the colon is layout, not title.
+    title = " ".join(part for part in title_parts if part).rstrip(":").strip()
+    if not title:
+        raise ParseError(path, f"agenda item {number} has no title", line=first_line)
+
+    sections: list[Section] = []
+    heading, body = None, []
+    for raw in lines[i:]:
+        line = raw.strip()
+        if line in SECTION_HEADINGS:
+            if heading is not None:
+                sections.append(Section(heading, _join(body)))
+            heading, body = line, []
+        elif heading is not None:
+            body.append(clean_line(raw))
+    if heading is not None:
+        sections.append(Section(heading, _join(body)))
+
+    attachments = [
+        line.strip() for s in sections if s.heading == "Bilag" for line in s.text.split("\n") if line.strip()
+    ]
+    closed = title.lower().startswith("lukket:")
+    meeting.add_item(number, title, journal_number=journal_number, sections=sections,
+                     attachments=attachments, closed=closed)
+
+
+def _join(lines: list[str]) -> str:
+    """Join body lines into paragraphs: blank lines separate, runs of them collapse."""
+    text = "\n".join(lines).strip()
+    return re.sub(r"\n{3,}", "\n\n", text)
