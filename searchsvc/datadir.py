@@ -13,6 +13,7 @@ import fcntl
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +41,7 @@ class DataDir:
     def new_generation(self) -> Path:
         """A fresh, empty generation folder (not yet live)."""
         self.path.mkdir(parents=True, exist_ok=True)
-        folder = self.path / f"{PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        folder = self.path / f"{PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
         folder.mkdir()
         return folder
 
