@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from .analysis import danish_analyzer, journal_terms
@@ -31,7 +32,9 @@ def make_schema() -> Schema:
         resume=TEXT(analyzer=analyzer, phrase=True),
         body=TEXT(analyzer=analyzer, phrase=True),
         committee_text=TEXT(analyzer=analyzer),
-        journal=KEYWORD(lowercase=True),
+        # Exact terms: the number and its KLE prefixes. TEXT with positions (not KEYWORD)
+        # so that a phrase query across all fields simply misses here instead of failing.
+        journal=TEXT(analyzer=SpaceSeparatedTokenizer() | LowercaseFilter(), phrase=True),
         # Facets: stored (they are small) so counts can be read per document.
         municipality=ID(stored=True),
         committee=ID(stored=True),

@@ -1,0 +1,176 @@
+"""The ``searchsvc`` command: a thin layer over the library.
+
+Each command reads the configuration, calls one library function and prints what it
+returns. Exit codes: 0 success, 1 some source files failed (reindex) or a runtime error,
+2 a usage or configuration error, 3 the index is locked by another reindex.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .archive import Archive
+from .config import Config, load_config
+from .errors import ConfigError, IndexLocked, IndexMissing, QueryError, SearchsvcError
+from .reindex import reindex as run_reindex
+from .search import SORTS, SearchRequest, search as run_search
+
+EXIT_LOCKED = 3
+
+
+class _Context:
+    def __init__(self, config_file: str | None) -> None:
+        self.config_file = config_file
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.config_file)
+            except ConfigError as error:
+                click.echo(f"Error: {error}", err=True)
+                sys.exit(2)
+        return self._config
+
+
+pass_context = click.make_pass_decorator(_Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (default: $SEARCHSVC_CONFIG, else ./config.toml).")
+@click.version_option(package_name="searchsvc")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None) -> None:
+    """Full-text search for Danish municipal council minutes."""
+    ctx.obj = _Context(config_file)
+
+
+@main.command()
+@click.option("--full", is_flag=True, help="Rebuild from scratch (published when complete).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--wait", is_flag=True, help="Wait for a running reindex instead of stopping.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: one per core).")
+@pass_context
+def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | None) -> None:
+    """Bring the index up to date with the configured source files.
+
+    Unchanged files are skipped, changed files replace their items, vanished files
+    remove theirs. Example: searchsvc reindex --full
+    """
+    config = obj.config
+    show_bar = not quiet and sys.stderr.isatty()
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not show_bar:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Parsing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        report = run_reindex(config, full=full, progress=progress, workers=workers, wait=wait)
+    except IndexLocked as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except SearchsvcError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path, reason in report.failures:
+        click.echo(f"failed: {path}: {reason}", err=True)
+    click.echo(report.summary())
+    sys.exit(1 if report.failures else 0)
+
+
+def _search_options(func):
+    for option in reversed([
+        click.argument("query", required=False, default=""),
+        click.option("--municipality", multiple=True, help="Only this municipality (repeatable)."),
+        click.option("--committee", multiple=True, help="Only this committee (repeatable)."),
+        click.option("--year", multiple=True, help="Only this year (repeatable)."),
+        click.option("--decision", multiple=True, help="Only items with this decision key (repeatable)."),
+        click.option("--kle", multiple=True, help="Only this KLE main group, e.g. 15 (repeatable)."),
+        click.option("--journal", default=None, help="A journal number or KLE prefix, e.g. 15.04."),
+        click.option("--from", "date_from", default=None, help="From this date, YYYY-MM-DD."),
+        click.option("--to", "date_to", default=None, help="To this date, YYYY-MM-DD."),
+        click.option("--sort", type=click.Choice(SORTS), default=None, help="Default: relevance, newest when browsing."),
+        click.option("--limit", "per_page", type=int, default=20, show_default=True, help="Results per page (1-100)."),
+        click.option("--page", type=int, default=1, show_default=True),
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command()
+@_search_options
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON document the API serves.")
+@pass_context
+def search(obj: _Context, query: str, as_json: bool, **options) -> None:
+    """Search the index. An empty query lists every item, newest first.
+
+    Example: searchsvc search "borgerdialog" --decision taget-til-efterretning
+    """
+    params = {"q": [query or ""]}
+    for name, value in options.items():
+        key = {"date_from": "from", "date_to": "to"}.get(name, name)
+        if isinstance(value, tuple):
+            params[key] = list(value)
+        elif value is not None:
+            params[key] = [str(value)]
+    try:
+        request = SearchRequest.from_params(params)
+        results = run_search(Archive(obj.config.index_path), request)
+    except QueryError as error:
+        raise click.BadParameter(error.message, param_hint=f"--{error.param}" if error.param != "q" else "QUERY") from None
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        return
+    for message in results.messages:
+        click.echo(message)
+    shown = len(results.results)
+    first = (request.page - 1) * request.per_page + 1
+    click.echo(f"{results.total} resultater" + (f" (viser {first}-{first + shown - 1})" if shown else ""))
+    for hit in results.results:
+        decisions = ", ".join(hit["decisions"])
+        closed = " [Lukket]" if hit["closed"] else ""
+        click.echo(f"{hit['date']}  {hit['committee']}  punkt {hit['item_number']}{closed}")
+        click.echo(f"    {hit['title']}")
+        click.echo(f"    {hit['journal_number'] or '-'}  {decisions}  {hit['url']}")
+    if results.suggestion:
+        click.echo(f"Mente du: {results.suggestion}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def stats(obj: _Context, as_json: bool) -> None:
+    """Counts by municipality, committee, year and decision; failed sources; index size."""
+    try:
+        data = Archive(obj.config.index_path).stats()
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['items']} items, {data['bytes'] / 1048576:.1f} MB on disk")
+    for name, title in (("municipality", "Municipalities"), ("committee", "Committees"),
+                        ("year", "Years"), ("decision", "Decisions"), ("kle", "KLE main groups")):
+        click.echo(f"\n{title}:")
+        for value, count in data[name]:
+            click.echo(f"  {count:7d}  {value if value is not None else '(none)'}")
+    click.echo(f"\nSources with errors: {len(data['failed_files'])}")
+    for path, error in data["failed_files"]:
+        click.echo(f"  {path}: {error}")

@@ -1,0 +1,282 @@
+"""The one search function that the web pages, the JSON API and the CLI all call.
+
+``SearchRequest.from_params`` validates what a person or a program sent;
+``search(archive, request)`` returns ``SearchResults``, plain data whose ``to_json()`` is
+the API's document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date as Date
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from .archive import Archive
+from .decisions import DECISION_LABELS
+from .errors import QueryError
+from .facets import FACETS, FacetValue
+from .query import MAX_QUERY_CHARS, ParsedQuery, parse_query
+from .snippets import make_snippet
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+MAX_FILTER_VALUES = 50
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    municipality: tuple[str, ...] = ()
+    committee: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    decision: tuple[str, ...] = ()
+    kle: tuple[str, ...] = ()
+    journal: str | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
+    sort: str | None = None      # None: relevance for a query, newest when browsing
+    page: int = 1
+    per_page: int = 20
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Sequence[str]]) -> SearchRequest:
+        """Build a request from query-string style parameters (each a list of strings).
+
+        :raise QueryError: naming the first parameter that is not valid.
+        """
+
+        def one(name: str) -> str | None:
+            values = [v for v in params.get(name, ()) if v is not None and v.strip() != ""]
+            return values[-1].strip() if values else None
+
+        def many(name: str, pattern: str | None = None, allowed: Sequence[str] | None = None) -> tuple[str, ...]:
+            values = tuple(dict.fromkeys(v.strip() for v in params.get(name, ()) if v and v.strip()))
+            if len(values) > MAX_FILTER_VALUES:
+                raise QueryError(name, f"at most {MAX_FILTER_VALUES} values")
+            for value in values:
+                if len(value) > 200 or (pattern and not re.fullmatch(pattern, value)):
+                    raise QueryError(name, f"{value[:50]!r} is not a valid value")
+                if allowed is not None and value not in allowed:
+                    raise QueryError(name, f"{value[:50]!r} is not one of {', '.join(allowed)}")
+            return values
+
+        def integer(name: str, default: int, low: int, high: int) -> int:
+            raw = one(name)
+            if raw is None:
+                return default
+            if not re.fullmatch(r"\d{1,7}", raw) or not low <= int(raw) <= high:
+                raise QueryError(name, f"must be a whole number from {low} to {high}")
+            return int(raw)
+
+        def day(name: str) -> Date | None:
+            raw = one(name)
+            if raw is None:
+                return None
+            try:
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                    raise ValueError
+                return Date.fromisoformat(raw)
+            except ValueError:
+                raise QueryError(name, "must be a date written YYYY-MM-DD") from None
+
+        q = params.get("q", [""])
+        q = q[-1] if q else ""
+        if len(q or "") > MAX_QUERY_CHARS:
+            raise QueryError("q", f"the query is longer than {MAX_QUERY_CHARS} characters")
+        sort = one("sort")
+        if sort is not None and sort not in SORTS:
+            raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
+        journal = one("journal")
+        if journal is not None and not re.fullmatch(r"[\wÆØÅæøå.\-]{1,40}", journal):
+            raise QueryError("journal", "must be a journal number such as 15.04.10-P20-3-20 or a KLE prefix such as 15.04")
+        request = cls(
+            q=(q or "").strip(),
+            municipality=many("municipality"),
+            committee=many("committee"),
+            year=many("year", pattern=r"\d{4}"),
+            decision=many("decision", allowed=list(DECISION_LABELS)),
+            kle=many("kle", pattern=r"\d{2}"),
+            journal=journal,
+            date_from=day("from"),
+            date_to=day("to"),
+            sort=sort,
+            page=integer("page", 1, 1, MAX_PAGE),
+            per_page=integer("per_page", 20, 1, MAX_PER_PAGE),
+        )
+        if request.date_from and request.date_to and request.date_from > request.date_to:
+            raise QueryError("from", "the from date is after the to date")
+        return request
+
+    @property
+    def effective_sort(self) -> str:
+        return self.sort or ("relevance" if self.q else "newest")
+
+    def to_params(self, **changes) -> dict[str, list[str]]:
+        """The request as query-string parameters (for links), with some values changed."""
+        values = {
+            "q": [self.q] if self.q else [],
+            "municipality": list(self.municipality),
+            "committee": list(self.committee),
+            "year": list(self.year),
+            "decision": list(self.decision),
+            "kle": list(self.kle),
+            "journal": [self.journal] if self.journal else [],
+            "from": [self.date_from.isoformat()] if self.date_from else [],
+            "to": [self.date_to.isoformat()] if self.date_to else [],
+            "sort": [self.sort] if self.sort else [],
+            "page": [str(self.page)] if self.page != 1 else [],
+            "per_page": [str(self.per_page)] if self.per_page != 20 else [],
+        }
+        for key, value in changes.items():
+            key = {"date_from": "from", "date_to": "to"}.get(key, key)
+            values[key] = [] if value in (None, "", [], ()) else ([str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)])
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass
+class SearchResults:
+    request: SearchRequest
+    total: int
+    results: list[dict]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    messages: list[str] = field(default_factory=list)
+    parsed_query: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_json(self) -> dict:
+        """The document the JSON API serves and ``searchsvc search --json`` prints."""
+        return {
+            "query": self.request.q,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "sort": self.request.effective_sort,
+            "results": self.results,
+            "facets": {name: [v.to_json() for v in values] for name, values in self.facets.items()},
+            "suggestion": self.suggestion,
+            "messages": self.messages,
+        }
+
+
+def _filter(request: SearchRequest) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    for name, fieldname in (("municipality", "municipality"), ("committee", "committee"),
+                            ("year", "year"), ("decision", "decisions"), ("kle", "kle")):
+        values = getattr(request, name)
+        if values:
+            parts.append(wq.Or([wq.Term(fieldname, v) for v in values]))
+    if request.journal:
+        parts.append(wq.Term("journal", request.journal.lower()))
+    if request.date_from or request.date_to:
+        low = int(request.date_from.strftime("%Y%m%d")) if request.date_from else None
+        high = int(request.date_to.strftime("%Y%m%d")) if request.date_to else None
+        parts.append(wq.NumericRange("date", low, high))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _sort_facet(sort: str):
+    if sort == "relevance":
+        return None
+    newest = sort == "newest"
+    return sorting.MultiFacet([sorting.FieldFacet("date", reverse=newest),
+                               sorting.FieldFacet("item_number")])
+
+
+def highlight_terms(query: wq.Query) -> tuple[set[str], set[str]]:
+    """The analysed terms and prefixes of a query's positive parts, for marking snippets."""
+    terms: set[str] = set()
+    prefixes: set[str] = set()
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.Prefix):
+            prefixes.add(node.text)
+        elif isinstance(node, wq.Phrase):
+            terms.update(node.words)
+        elif isinstance(node, wq.Term):
+            terms.add(node.text)
+        elif isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(query)
+    return terms, prefixes
+
+
+def search(archive: Archive, request: SearchRequest) -> SearchResults:
+    """Run a search: the requested page of results, facet counts over all matches.
+
+    :raise IndexMissing: before the first reindex.
+    """
+    snapshot = archive.snapshot()
+    searcher = snapshot.searcher
+    parsed: ParsedQuery = parse_query(request.q, searcher.schema)
+    filter_query = _filter(request)
+
+    if parsed.is_empty:
+        matching = filter_query or wq.Every()
+    else:
+        matching = wq.And([parsed.query, filter_query]) if filter_query else parsed.query
+    docnums = list(searcher.docs_for_query(matching))
+    counts = snapshot.facets.count(docnums)
+
+    sort = request.effective_sort
+    start = (request.page - 1) * request.per_page
+    hits: list[tuple[int, float | None]] = []
+    if docnums and start < len(docnums):
+        results = searcher.search(parsed.query if not parsed.is_empty else wq.Every(),
+                                  filter=filter_query, limit=start + request.per_page,
+                                  sortedby=_sort_facet(sort) if sort != "relevance" or parsed.is_empty else None,
+                                  terms=False)
+        scored = sort == "relevance" and not parsed.is_empty
+        hits = [(hit.docnum, hit.score if scored else None) for hit in results[start:]]
+
+    ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in hits]
+    rows = snapshot.store.items(ids)
+    terms, prefixes = highlight_terms(parsed.query)
+    analyzer = searcher.schema["body"].analyzer
+
+    def analyze(text: str):
+        return analyzer(text, chars=True, mode="index")
+
+    results_out = []
+    for (docnum, score), item_id in zip(hits, ids):
+        row = rows.get(item_id)
+        if row is None:  # indexed but not (yet) stored: an interrupted reindex; skip it
+            continue
+        results_out.append({
+            "id": row["id"],
+            "title": row["title"],
+            "municipality": row["municipality"],
+            "committee": row["committee"],
+            "date": row["date"],
+            "item_number": row["item_number"],
+            "journal_number": row["journal_number"],
+            "decisions": row["decisions"],
+            "closed": row["closed"],
+            "meeting_id": row["meeting_id"],
+            "snippet": make_snippet(row["sections"], terms, analyze, prefixes),
+            "url": f"/items/{row['id']}",
+            "score": round(score, 3) if score is not None else None,
+        })
+
+    facets = {
+        facet.name: facet.values(counts[facet.name], getattr(request, facet.name))
+        for facet in FACETS
+    }
+    return SearchResults(request=request, total=len(docnums), results=results_out, facets=facets,
+                         messages=list(parsed.notes), parsed_query=parsed.text)
