@@ -1,0 +1,50 @@
+"""Reading config.toml: defaults, relative paths, and one-line errors with exit code 2."""
+
+import pytest
+from click.testing import CliRunner
+
+from searchsvc.cli import main
+from searchsvc.config import load_config
+from searchsvc.errors import ConfigError
+
+
+def test_relative_paths_resolve_against_the_config_folder(tmp_path):
+    (tmp_path / "minutes").mkdir()
+    file = tmp_path / "config.toml"
+    file.write_text('[index]\npath = "data"\n[[sources]]\npath = "minutes"\nmunicipality = "Greve Kommune"\n')
+    config = load_config(file)
+    assert config.index_path == tmp_path / "data"
+    assert config.sources[0].path == tmp_path / "minutes"
+    assert config.sources[0].format == "auto"
+    assert (config.server.host, config.server.port) == ("127.0.0.1", 5000)
+
+
+def test_environment_variable_names_the_file(tmp_path, monkeypatch):
+    file = tmp_path / "other.toml"
+    file.write_text('[server]\nport = 8080\n')
+    monkeypatch.setenv("SEARCHSVC_CONFIG", str(file))
+    assert load_config().server.port == 8080
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[index\npath = 1", "not valid TOML"),
+    ('[[sources]]\npath = "nowhere"\nmunicipality = "X"\n', "does not exist"),
+    ('[[sources]]\npath = "."\n', "municipality must be a non-empty string"),
+    ('[[sources]]\npath = "."\nmunicipality = "X"\nformat = "docx"\n', "format 'docx' is not one of"),
+    ('[server]\nport = "80"\n', "server.port must be a whole number"),
+    ('sources = "samples"\n', "sources must be an array of tables"),
+])
+def test_malformed_config_is_a_clear_error(tmp_path, text, message):
+    file = tmp_path / "config.toml"
+    file.write_text(text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(file)
+    assert str(file) in str(caught.value)
+
+
+@pytest.mark.parametrize("command", [["reindex"], ["search", "x"], ["stats"]])
+def test_cli_config_errors_exit_2_with_one_line(tmp_path, command):
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "missing.toml"), *command])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "missing.toml: no such configuration file" in lines[0]

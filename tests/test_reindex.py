@@ -1,0 +1,160 @@
+"""Incremental reindex on real files: unchanged, touched, changed, removed, corrupt, locked."""
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from searchsvc import reindex as reindex_module
+from searchsvc.archive import Archive
+from searchsvc.cli import main
+from searchsvc.datadir import DataDir
+from searchsvc.errors import IndexLocked
+from searchsvc.indexer import indexed_ids, open_index, write_changes
+from searchsvc.reindex import reindex
+from searchsvc.search import SearchRequest, search
+from searchsvc.store import Store
+
+FILE_2021 = "Arbejdsmarkeds- og Uddannelsesudvalget_2021-05-03.txt"
+
+
+def ids(config, q=""):
+    results = search(Archive(config.index_path), SearchRequest(q=q, per_page=100))
+    return {r["id"] for r in results.results}
+
+
+def store_and_index(config):
+    generation = DataDir(config.index_path).current()
+    return Store(generation).item_ids(), indexed_ids(open_index(generation))
+
+
+def test_first_run_indexes_all_ten_items(sample_config):
+    report = reindex(sample_config, workers=1)
+    assert (report.files_seen, report.files_parsed, report.items_added) == (2, 2, 10)
+    assert len(ids(sample_config)) == 10
+    stored, indexed = store_and_index(sample_config)
+    assert stored == indexed and len(stored) == 10
+
+
+def test_unchanged_files_are_not_read(sample_index, monkeypatch):
+    def fail(candidate):
+        raise AssertionError(f"{candidate.path} was read")
+
+    monkeypatch.setattr(reindex_module, "_parse", fail)
+    report = reindex(sample_index, workers=1)
+    assert (report.files_skipped, report.files_parsed, report.items_added) == (2, 0, 0)
+
+
+def test_touched_file_with_same_content_changes_nothing(sample_index):
+    path = sample_index.sources[0].path / FILE_2021
+    os.utime(path, ns=(1, 1))
+    report = reindex(sample_index, workers=1)
+    assert (report.files_skipped, report.files_parsed, report.items_updated) == (2, 0, 0)
+
+
+def test_changed_file_replaces_its_items(sample_index):
+    path = sample_index.sources[0].path / FILE_2021
+    text = path.read_text("utf-8").replace("Udvalget udsatte sagen.", "Udvalget godkendte sagen om ferskvandsfisk.")
+    path.write_text(text, "utf-8")
+    report = reindex(sample_index, workers=1)
+    assert (report.files_parsed, report.items_updated, report.items_added, report.items_removed) == (1, 4, 0, 0)
+    [hit] = search(Archive(sample_index.index_path), SearchRequest(q="ferskvandsfisk")).results
+    assert hit["item_number"] == 35 and hit["decisions"] == ["godkendt"]
+
+
+def test_removed_item_and_removed_file(sample_index):
+    path = sample_index.sources[0].path / FILE_2021
+    text = path.read_text("utf-8")
+    path.write_text(text[: text.index("Punkt 35:")], "utf-8")
+    report = reindex(sample_index, workers=1)
+    assert report.items_removed == 1 and len(ids(sample_index)) == 9
+    path.unlink()
+    report = reindex(sample_index, workers=1)
+    assert report.items_removed == 3 and len(ids(sample_index)) == 6
+    stored, indexed = store_and_index(sample_index)
+    assert stored == indexed and len(stored) == 6
+
+
+def test_corrupt_file_keeps_its_last_good_items(sample_index):
+    path = sample_index.sources[0].path / FILE_2021
+    good = path.read_bytes()
+    path.write_bytes(b"\x00\x9f\x92\x96 garbage")
+    report = reindex(sample_index, workers=1)
+    assert report.files_failed == 1
+    assert report.failures == [(str(path.resolve()), "the file is binary, not text")]
+    assert len(ids(sample_index)) == 10  # nothing lost
+    assert ids(sample_index, "borgerdialog")
+    # Still failing on the next run, without re-reading it.
+    again = reindex(sample_index, workers=1)
+    assert again.files_failed == 1 and again.files_parsed == 0
+    # A full rebuild keeps them too.
+    full = reindex(sample_index, full=True, workers=1)
+    assert full.files_failed == 1 and len(ids(sample_index)) == 10
+    # A good version replaces them.
+    path.write_bytes(good.replace("Udvalget udsatte sagen.".encode(), "Udvalget godkendte sagen.".encode()))
+    fixed = reindex(sample_index, workers=1)
+    assert fixed.files_failed == 0 and fixed.files_parsed == 1
+    stats = Archive(sample_index.index_path).stats()
+    assert stats["failed_files"] == [] and stats["items"] == 10
+
+
+def test_broken_new_files_do_not_stop_the_others(sample_config):
+    folder = sample_config.sources[0].path
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "notes.txt").write_text("Just some notes, no minutes here.\n", "utf-8")
+    report = reindex(sample_config, workers=1)
+    reasons = dict((os.path.basename(p), r) for p, r in report.failures)
+    assert reasons == {"empty.txt": "the file is empty",
+                       "notes.txt": "line 1: no meeting header ('REFERAT <committee> d. DD-MM-YYYY') found"}
+    assert report.items_added == 10
+
+
+def test_cli_exit_codes_and_summary(sample_config):
+    runner = CliRunner()
+    ok = runner.invoke(main, ["--config", str(sample_config.file), "reindex"])
+    assert ok.exit_code == 0, ok.output
+    assert "2 files: 2 parsed, 0 unchanged, 0 failed; items: 10 added" in ok.output
+    (sample_config.sources[0].path / "bad.txt").write_bytes(b"\x00binary")
+    failed = runner.invoke(main, ["--config", str(sample_config.file), "reindex", "--quiet"])
+    assert failed.exit_code == 1
+    assert "failed: " in failed.output and "bad.txt: the file is binary, not text" in failed.output
+    assert "3 files: 0 parsed, 2 unchanged, 1 failed" in failed.output
+
+
+def test_second_reindex_stops_with_a_clear_message(sample_index):
+    with DataDir(sample_index.index_path).lock():
+        with pytest.raises(IndexLocked, match="another reindex is running"):
+            reindex(sample_index, workers=1)
+        result = CliRunner().invoke(main, ["--config", str(sample_index.file), "reindex"])
+        assert result.exit_code == 3 and "another reindex is running" in result.output
+    assert reindex(sample_index, workers=1).files_skipped == 2  # the lock was released
+
+
+def test_full_rebuild_publishes_a_new_generation(sample_index):
+    datadir = DataDir(sample_index.index_path)
+    before = datadir.current()
+    report = reindex(sample_index, full=True, workers=1)
+    after = datadir.current()
+    assert after != before and not before.exists()
+    assert report.items_added == 10 and len(ids(sample_index)) == 10
+
+
+def test_parallel_parsing_gives_the_same_items(sample_config):
+    folder = sample_config.sources[0].path
+    for n in range(20):  # enough files to use worker processes
+        text = (folder / FILE_2021).read_text("utf-8").replace("d. 03-05-2021", f"d. {n + 1:02d}-06-2021")
+        (folder / f"copy-{n}.txt").write_text(text, "utf-8")
+    report = reindex(sample_config, workers=2)
+    assert report.files_parsed == 22 and report.items_added == 10 + 20 * 4
+    assert search(Archive(sample_config.index_path), SearchRequest()).total == 90
+
+
+def test_interrupted_run_is_repaired(sample_index):
+    # Simulate a run killed after the store committed but before the index did.
+    generation = DataDir(sample_index.index_path).current()
+    victim = sorted(Store(generation).item_ids())[0]
+    write_changes(open_index(generation), remove_ids=[victim])
+    report = reindex(sample_index, workers=1)
+    assert any("repaired" in w for w in report.warnings)
+    stored, indexed = store_and_index(sample_index)
+    assert stored == indexed and victim in indexed
