@@ -132,7 +132,8 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
         request = SearchRequest.from_params(params)
         results = run_search(Archive(obj.config.index_path), request)
     except QueryError as error:
-        raise click.BadParameter(error.message, param_hint=f"--{error.param}" if error.param != "q" else "QUERY") from None
+        hint = {"q": "QUERY", "per_page": "--limit"}.get(error.param, f"--{error.param}")
+        raise click.BadParameter(error.message, param_hint=hint) from None
     except IndexMissing as error:
         raise click.ClickException(str(error)) from None
     if as_json:

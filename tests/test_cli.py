@@ -1,0 +1,72 @@
+"""The searchsvc command on the seed meetings: search output, JSON document, stats."""
+
+import json
+
+from click.testing import CliRunner
+
+from searchsvc.cli import main
+
+
+def invoke(config, *args):
+    return CliRunner().invoke(main, ["--config", str(config.file), *args])
+
+
+def test_search_before_first_reindex_says_how_to_build(sample_config):
+    result = invoke(sample_config, "search", "borgerdialog")
+    assert result.exit_code == 1
+    assert "index" in result.output and "searchsvc reindex" in result.output
+
+
+def test_plain_search_output(sample_index):
+    result = invoke(sample_index, "search", "borgerdialog")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "2 resultater (viser 1-2)"
+    assert lines[1] == "2021-05-03  Arbejdsmarkeds- og Uddannelsesudvalget  punkt 33"
+    assert lines[2].strip() == 'Opfølgning på projekt "Borgerdialog i fokus"'
+    assert "15.04.10-P20-3-20  taget-til-efterretning  /items/" in lines[3]
+
+
+def test_json_document_shape(sample_index):
+    result = invoke(sample_index, "search", "borgerdialog", "--json")
+    doc = json.loads(result.output)
+    assert set(doc) >= {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert (doc["query"], doc["total"], doc["page"], doc["per_page"]) == ("borgerdialog", 2, 1, 20)
+    top = doc["results"][0]
+    assert set(top) >= {"id", "title", "municipality", "committee", "date", "item_number",
+                        "journal_number", "decisions", "closed", "snippet", "url", "score"}
+    assert top["municipality"] == "Frederiksberg Kommune"
+    assert top["journal_number"] == "15.04.10-P20-3-20"
+    assert top["url"] == f"/items/{top['id']}"
+    assert "<mark>Borgerdialog</mark>" in top["snippet"]
+    assert top["score"] > 0
+    assert set(doc["facets"]) == {"municipality", "committee", "year", "decision", "kle"}
+    assert {"value": "15", "label": "Arbejdsmarked og beskæftigelsesindsats", "count": 1} in doc["facets"]["kle"]
+
+
+def test_filters_from_the_command_line(sample_index):
+    result = invoke(sample_index, "search", "--decision", "udsat", "--json")
+    doc = json.loads(result.output)
+    assert doc["total"] == 1 and doc["results"][0]["item_number"] == 35
+    result = invoke(sample_index, "search", "--committee", "Arbejdsmarkeds- og Uddannelsesudvalget",
+                    "--sort", "oldest", "--limit", "2", "--json")
+    doc = json.loads(result.output)
+    assert doc["total"] == 4 and [r["item_number"] for r in doc["results"]] == [32, 33]
+
+
+def test_bad_option_is_a_usage_error(sample_index):
+    result = invoke(sample_index, "search", "x", "--from", "03-05-2021")
+    assert result.exit_code == 2 and "--from" in result.output and "YYYY-MM-DD" in result.output
+    result = invoke(sample_index, "search", "x", "--limit", "1000")
+    assert result.exit_code == 2 and "Invalid value for --limit: must be a whole number from 1 to 100" in result.output
+
+
+def test_stats(sample_index):
+    result = invoke(sample_index, "stats", "--json")
+    data = json.loads(result.output)
+    assert data["items"] == 10
+    assert data["municipality"] == [["Frederiksberg Kommune", 10]]
+    assert ["2024", 6] in data["year"] and ["udsat", 1] in data["decision"]
+    assert data["failed_files"] == [] and data["bytes"] > 0
+    plain = invoke(sample_index, "stats")
+    assert "10 items" in plain.output and "Sources with errors: 0" in plain.output
