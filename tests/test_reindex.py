@@ -1,6 +1,7 @@
 """Incremental reindex on real files: unchanged, touched, changed, removed, corrupt, locked."""
 
 import os
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -158,3 +159,47 @@ def test_interrupted_run_is_repaired(sample_index):
     assert any("repaired" in w for w in report.warnings)
     stored, indexed = store_and_index(sample_index)
     assert stored == indexed and victim in indexed
+
+
+def test_oversized_file_is_refused_unread(sample_config):
+    huge = sample_config.sources[0].path / "huge.txt"
+    with open(huge, "wb") as handle:  # sparse: 100 MB on paper, nothing on disk
+        handle.truncate(100 * 1024 * 1024)
+    report = reindex(sample_config, workers=1)
+    [(path, reason)] = report.failures
+    assert path.endswith("huge.txt") and "100 MB, larger than the 50 MB limit" in reason
+    assert report.items_added == 10
+
+
+def test_invalid_utf8_is_read_as_cp1252_with_a_warning(sample_config):
+    path = sample_config.sources[0].path / FILE_2021
+    path.write_bytes(path.read_text("utf-8").encode("cp1252", errors="replace"))
+    report = reindex(sample_config, workers=1)
+    assert report.failures == [] and report.items_added == 10
+    assert any(FILE_2021 in w and "cp1252" in w for w in report.warnings)
+    assert ids(sample_config, "opfølgning")
+
+
+def test_two_municipalities_with_the_same_committee_stay_apart(tmp_path):
+    from searchsvc.config import load_config
+    from tests.conftest import SAMPLES, write_config
+
+    for name in ("a", "b"):
+        shutil.copytree(SAMPLES, tmp_path / name)
+    config = load_config(write_config(tmp_path, [(tmp_path / "a", "Frederiksberg Kommune"),
+                                                 (tmp_path / "b", "Greve Kommune")]))
+    report = reindex(config, workers=1)
+    assert report.items_added == 20
+    archive = Archive(config.index_path)
+    doc = search(archive, SearchRequest(q="borgerdialog")).to_json()
+    assert {v["value"]: v["count"] for v in doc["facets"]["municipality"]} == {
+        "Frederiksberg Kommune": 2, "Greve Kommune": 2}
+    assert len({r["id"] for r in doc["results"]}) == 4
+    greve = search(archive, SearchRequest(municipality=("Greve Kommune",))).to_json()
+    assert greve["total"] == 10 and all(r["id"].startswith("greve-kommune-") for r in greve["results"])
+    committees = {(c["municipality"], c["committee"]): c["items"] for c in archive.committees()}
+    assert committees[("Greve Kommune", "Arbejdsmarkeds- og Uddannelsesudvalget")] == 4
+    assert committees[("Frederiksberg Kommune", "Arbejdsmarkeds- og Uddannelsesudvalget")] == 4
+    # The case history stays within one municipality.
+    item = archive.item(greve["results"][3]["id"])
+    assert all(c["municipality"] == "Greve Kommune" for c in item["case"])
