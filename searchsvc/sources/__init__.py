@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..model import Meeting
+from .firstagenda import parse_firstagenda
 from .referat import parse_referat
 
 # Files larger than this are refused unread: no agenda file comes near it, and reading
@@ -45,14 +46,20 @@ def _read_referat(data: bytes, path: str, municipality: str, warnings: list[str]
     return [parse_referat(decode_text(data, path, warnings), path=path, municipality=municipality)]
 
 
+def _read_firstagenda(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
+    return [parse_firstagenda(decode_text(data, path, warnings), path=path, municipality=municipality)]
+
+
 Reader = Callable[[bytes, str, str, list[str]], list[Meeting]]
 
 READERS: dict[str, Reader] = {
     "referat": _read_referat,
+    "firstagenda": _read_firstagenda,
 }
 
 EXTENSIONS: dict[str, str] = {
     ".txt": "referat",
+    ".json": "firstagenda",
 }
 
 

@@ -23,6 +23,7 @@ _LINES = frozenset(
      "center"}
 )
 _CELLS = frozenset({"td", "th"})
+_BOLD = frozenset({"b", "strong"})
 _LISTS = frozenset({"ul", "ol"})
 # Their content is not text a reader sees.
 _HIDDEN = frozenset({"script", "style", "head", "title", "template", "noscript"})
@@ -40,6 +41,8 @@ class TextLine:
     heading: int | None = None
     # A blank line goes before this one (a new paragraph).
     gap: bool = False
+    # All of its text is bold: a heading set as <p><strong>...</strong></p>.
+    bold: bool = False
 
 
 def html_to_text(html: str) -> str:
@@ -87,6 +90,8 @@ class _Converter(HTMLParser):
         self._parts: list[str] = []
         self._gap = False
         self._hidden = 0
+        self._bold = 0
+        self._plain = False  # the pending line has text outside bold
         self._heading: int | None = None
         # One entry per open list: its tag and the number of its next item.
         self._lists: list[list[int | str]] = []
@@ -99,6 +104,8 @@ class _Converter(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
             self._hidden += 1
+        elif tag in _BOLD:
+            self._bold += 1
         elif tag == "br":
             self._line_break()
         elif tag in _CELLS:
@@ -118,6 +125,8 @@ class _Converter(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self._hidden = max(0, self._hidden - 1)
+        elif tag in _BOLD:
+            self._bold = max(0, self._bold - 1)
         elif tag in _CELLS:
             self._end_cell()
         elif tag == "tr":
@@ -139,7 +148,10 @@ class _Converter(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
-            self._parts.append(_SPACE.sub(" ", _INVISIBLE.sub("", data)))
+            text = _SPACE.sub(" ", _INVISIBLE.sub("", data))
+            self._parts.append(text)
+            if not self._bold and text.strip():
+                self._plain = True
 
     # -- lines, lists, tables
 
@@ -163,12 +175,14 @@ class _Converter(HTMLParser):
     def end_block(self, *, gap: bool) -> None:
         """Finish the pending line, if it has text; ``gap`` sets off what follows."""
         text = _clean("".join(self._parts))
+        bold = not self._plain
         self._parts = []
+        self._plain = False
         if text:
             if self._marker:
                 text = f"{self._marker} {text}"
                 self._marker = ""
-            self.lines.append(TextLine(text, self._heading, self._gap))
+            self.lines.append(TextLine(text, self._heading, self._gap, bold))
             self._gap = False
         if gap and self.lines:
             self._gap = True
