@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import ParseError
 from ..model import Meeting
 from .firstagenda import parse_firstagenda
+from .pdf import parse_pdf
 from .referat import parse_referat
 
 # Files larger than this are refused unread: no agenda file comes near it, and reading
@@ -46,6 +47,10 @@ def _read_referat(data: bytes, path: str, municipality: str, warnings: list[str]
     return [parse_referat(decode_text(data, path, warnings), path=path, municipality=municipality)]
 
 
+def _read_pdf(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
+    return [parse_pdf(data, path=path, municipality=municipality)]
+
+
 def _read_firstagenda(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
     return [parse_firstagenda(decode_text(data, path, warnings), path=path, municipality=municipality)]
 
@@ -54,11 +59,13 @@ Reader = Callable[[bytes, str, str, list[str]], list[Meeting]]
 
 READERS: dict[str, Reader] = {
     "referat": _read_referat,
+    "pdf": _read_pdf,
     "firstagenda": _read_firstagenda,
 }
 
 EXTENSIONS: dict[str, str] = {
     ".txt": "referat",
+    ".pdf": "pdf",
     ".json": "firstagenda",
 }
 

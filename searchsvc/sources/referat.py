@@ -22,9 +22,16 @@ SECTION_HEADINGS = frozenset(
         "Sagsbeskrivelse", "Økonomi", "Økonomiske konsekvenser", "Borgmesterpåtegning",
         "Behandling", "Bilag", "Historik", "Lovgrundlag", "Sagens forløb", "Sagsforløb",
         "Sagsprocedure", "Beslutningspunkter", "Tidligere beslutninger", "Høring",
-        "Kommunikation", "Udvalgets bemærkninger",
+        "Kommunikation", "Udvalgets bemærkninger", "Borgmesterens Afdelings påtegning",
     }
 )
+# Headings that also name documents: inside a Bilag list, "Indstilling" is an attachment
+# (Aarhus lists the proposal itself first), not the start of a section.
+DOCUMENT_NAMES = frozenset({"Indstilling"})
+# Aarhus items embed whole documents, introduced by an upper-case line of their own:
+# "BESLUTNINGSFORSLAG FRA DD", "INDSTILLING FRA MAGISTRATSAFDELINGEN FOR TEKNIK OG MILJØ".
+# They end the decision text, so they are headings too (kept as written).
+_DOCUMENT_HEADING = re.compile(r"^(?:BESLUTNINGSFORSLAG|INDSTILLING)\s+FRA\s+[A-ZÆØÅ0-9 ,.&/-]+$")
 
 _HEADER = re.compile(
     r"^(?:REFERAT|DAGSORDEN|BESLUTNINGSPROTOKOL)\s+(?P<committee>.+?)\s+d\.\s*"
@@ -33,7 +40,7 @@ _HEADER = re.compile(
 )
 _MEETING_TIME = re.compile(r"^Mødedato\b.*?\bkl\.\s*(\d{1,2})[:.](\d{2})")
 _PLACE = re.compile(r"^Mødested\s+(.+)$")
-_ITEM = re.compile(r"^Punkt\s+(\d+)\s*:\s*(.*)$")
+ITEM_LINE = re.compile(r"^Punkt\s+(\d+)\s*:\s*(.*)$")
 # A journal number stands alone on its line: KLE numbers (15.04.10-P20-3-20) and the
 # case numbers of other systems (23-013472, EMN-2025-003383, 19-033355K).
 JOURNAL_LINE = re.compile(
@@ -62,7 +69,7 @@ def parse_referat(text: str, *, path: str, municipality: str) -> Meeting:
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     meeting = _parse_header(lines, path=path, municipality=municipality)
-    starts = [i for i, line in enumerate(lines) if _ITEM.match(line.strip())]
+    starts = [i for i, line in enumerate(lines) if ITEM_LINE.match(line.strip())]
     if not starts:
         raise ParseError(path, "no agenda items ('Punkt N: title' lines) found")
     for n, start in enumerate(starts):
@@ -82,7 +89,7 @@ def _parse_header(lines: list[str], *, path: str, municipality: str) -> Meeting:
             time = f"{int(match.group(1)):02d}:{match.group(2)}"
         elif (match := _PLACE.match(line)) and place is None:
             place = match.group(1).strip()
-        if _ITEM.match(line):
+        if ITEM_LINE.match(line):
             break
     if header is None:
         raise ParseError(path, "no meeting header ('REFERAT <committee> d. DD-MM-YYYY') found", line=1)
@@ -90,13 +97,25 @@ def _parse_header(lines: list[str], *, path: str, municipality: str) -> Meeting:
         date = Date(int(header["y"]), int(header["m"]), int(header["d"]))
     except ValueError:
         raise ParseError(path, f"the meeting date {header['d']}-{header['m']}-{header['y']} is not a date", line=header_line) from None
-    committee, period = split_period(header["committee"])
+    committee, period = split_period(_without_municipality(header["committee"], municipality))
     return Meeting(municipality=municipality, committee=committee, period=period, date=date,
                    time=time, place=place, source_path=path)
 
 
+def _without_municipality(committee: str, municipality: str) -> str:
+    """"Aarhus Byråd" of "Aarhus Kommune" is its "Byråd", as other sources name it.
+
+    Items carry the municipality anyway; committee names are compared across sources.
+    """
+    name = re.sub(r"\s+kommune$", "", municipality.strip(), flags=re.IGNORECASE)
+    rest = committee.strip()
+    if name and rest.lower().startswith(name.lower() + " ") and rest[len(name):].strip():
+        return rest[len(name):].strip()
+    return rest
+
+
 def _parse_item(meeting: Meeting, lines: list[str], *, first_line: int, path: str) -> None:
-    match = _ITEM.match(lines[0].strip())
+    match = ITEM_LINE.match(lines[0].strip())
     assert match  # the caller split at item lines
     number = int(match.group(1))
     title_parts = [match.group(2).strip()]
@@ -115,29 +134,50 @@ def _parse_item(meeting: Meeting, lines: list[str], *, first_line: int, path: st
             break
         title_parts.append(line)
     # "Meddelelser:" ends in a colon in the source; the colon is layout, not title.
-    title = " ".join(part for part in title_parts if part).rstrip(":").strip()
+    title = _join_title(title_parts).rstrip(":").strip()
     if not title:
         raise ParseError(path, f"agenda item {number} has no title", line=first_line)
 
+    closed = title.lower().startswith("lukket:")
+    # Text before the first heading is kept, not dropped. Of a closed item only the
+    # decision is published, and Aarhus prints it unheaded; elsewhere it stays untitled.
+    leading = "Beslutning" if closed else ""
     sections: list[Section] = []
     heading, body = None, []
     for raw in lines[i:]:
         line = raw.strip()
-        if line in SECTION_HEADINGS:
-            if heading is not None:
-                sections.append(Section(heading, _join(body)))
+        if _is_heading(line, inside=heading):
+            if heading is not None or _join(body):
+                sections.append(Section(heading or leading, _join(body)))
             heading, body = line, []
-        elif heading is not None:
+        else:
             body.append(clean_line(raw))
-    if heading is not None:
-        sections.append(Section(heading, _join(body)))
+    if heading is not None or _join(body):
+        sections.append(Section(heading or leading, _join(body)))
 
     attachments = [
         line.strip() for s in sections if s.heading == "Bilag" for line in s.text.split("\n") if line.strip()
     ]
-    closed = title.lower().startswith("lukket:")
     meeting.add_item(number, title, journal_number=journal_number, sections=sections,
                      attachments=attachments, closed=closed)
+
+
+def _is_heading(line: str, *, inside: str | None) -> bool:
+    """True when a stripped line starts a section, given the heading of the current one."""
+    if inside == "Bilag" and line in DOCUMENT_NAMES:
+        return False
+    return line in SECTION_HEADINGS or bool(_DOCUMENT_HEADING.match(line))
+
+
+def _join_title(parts: list[str]) -> str:
+    """Join the lines of a wrapped title; a line ending in a hyphen ("2030-") runs on unspaced."""
+    title = ""
+    for part in filter(None, parts):
+        if re.search(r"\w-$", title):
+            title += part
+        else:
+            title = f"{title} {part}" if title else part
+    return title
 
 
 def _join(lines: list[str]) -> str:
