@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..model import Meeting
+from .aarhushtml import looks_like_aarhus_html, parse_aarhus_html
 from .firstagenda import parse_firstagenda
 from .pdf import parse_pdf
 from .referat import parse_referat
@@ -55,12 +56,17 @@ def _read_firstagenda(data: bytes, path: str, municipality: str, warnings: list[
     return [parse_firstagenda(decode_text(data, path, warnings), path=path, municipality=municipality)]
 
 
+def _read_aarhus_html(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
+    return [parse_aarhus_html(decode_text(data, path, warnings), path=path, municipality=municipality)]
+
+
 Reader = Callable[[bytes, str, str, list[str]], list[Meeting]]
 
 READERS: dict[str, Reader] = {
     "referat": _read_referat,
     "pdf": _read_pdf,
     "firstagenda": _read_firstagenda,
+    "aarhus-html": _read_aarhus_html,
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -69,10 +75,28 @@ EXTENSIONS: dict[str, str] = {
     ".json": "firstagenda",
 }
 
+# Formats told by their content, for extensions that several formats may share (an
+# .html file may be any publication system's page): their extensions and a test.
+SNIFFERS: dict[str, tuple[frozenset[str], Callable[[bytes], bool]]] = {
+    "aarhus-html": (frozenset({".html", ".htm"}), looks_like_aarhus_html),
+}
 
-def detect_format(path: Path) -> str | None:
-    """The format of a file, by its extension; None when searchsvc does not read it."""
-    return EXTENSIONS.get(path.suffix.lower())
+
+def detect_format(path: Path, data: bytes | None = None) -> str | None:
+    """The format of a file; None when searchsvc does not read it.
+
+    Without ``data``, by the extension alone: whether the file is worth reading (an
+    .html file is, as a candidate for the sniffed formats). With it, a sniffed format
+    must recognise the content.
+    """
+    suffix = path.suffix.lower()
+    sniffed = [name for name, (suffixes, _) in SNIFFERS.items() if suffix in suffixes]
+    if data is None:
+        return EXTENSIONS.get(suffix) or next(iter(sniffed), None)
+    for name in sniffed:
+        if SNIFFERS[name][1](data):
+            return name
+    return EXTENSIONS.get(suffix)
 
 
 def read_source(path: Path, data: bytes, *, municipality: str, format: str = "auto") -> ParsedFile:
@@ -83,7 +107,7 @@ def read_source(path: Path, data: bytes, *, municipality: str, format: str = "au
     :param format: a key of ``READERS``, or ``"auto"`` to detect it.
     :raise ParseError: when the file is not minutes in that format.
     """
-    name = format if format != "auto" else detect_format(path)
+    name = format if format != "auto" else detect_format(path, data)
     if name is None or name not in READERS:
         raise ParseError(path, f"unknown format {name or path.suffix!r}")
     if len(data) > MAX_FILE_BYTES:

@@ -28,10 +28,11 @@ SECTION_HEADINGS = frozenset(
 # Headings that also name documents: inside a Bilag list, "Indstilling" is an attachment
 # (Aarhus lists the proposal itself first), not the start of a section.
 DOCUMENT_NAMES = frozenset({"Indstilling"})
-# Aarhus items embed whole documents, introduced by an upper-case line of their own:
-# "BESLUTNINGSFORSLAG FRA DD", "INDSTILLING FRA MAGISTRATSAFDELINGEN FOR TEKNIK OG MILJØ".
-# They end the decision text, so they are headings too (kept as written).
-_DOCUMENT_HEADING = re.compile(r"^(?:BESLUTNINGSFORSLAG|INDSTILLING)\s+FRA\s+[A-ZÆØÅ0-9 ,.&/-]+$")
+# Aarhus items embed whole documents, introduced by a short line of their own in capitals:
+# "BESLUTNINGSFORSLAG FRA DD", "INDSTILLING FRA MAGISTRATSAFDELINGEN FOR TEKNIK OG MILJØ",
+# "BESLUTNINGSFORSLAG FRA V, LA, DD, KF, RV, M og ALT". They end the decision text, so
+# they are headings too (kept as written).
+DOCUMENT_HEADING = re.compile(r"^(?:BESLUTNINGSFORSLAG|INDSTILLING) FRA \S.{0,100}$")
 
 _HEADER = re.compile(
     r"^(?:REFERAT|DAGSORDEN|BESLUTNINGSPROTOKOL)\s+(?P<committee>.+?)\s+d\.\s*"
@@ -97,12 +98,12 @@ def _parse_header(lines: list[str], *, path: str, municipality: str) -> Meeting:
         date = Date(int(header["y"]), int(header["m"]), int(header["d"]))
     except ValueError:
         raise ParseError(path, f"the meeting date {header['d']}-{header['m']}-{header['y']} is not a date", line=header_line) from None
-    committee, period = split_period(_without_municipality(header["committee"], municipality))
+    committee, period = split_period(strip_municipality(header["committee"], municipality))
     return Meeting(municipality=municipality, committee=committee, period=period, date=date,
                    time=time, place=place, source_path=path)
 
 
-def _without_municipality(committee: str, municipality: str) -> str:
+def strip_municipality(committee: str, municipality: str) -> str:
     """"Aarhus Byråd" of "Aarhus Kommune" is its "Byråd", as other sources name it.
 
     Items carry the municipality anyway; committee names are compared across sources.
@@ -166,7 +167,7 @@ def _is_heading(line: str, *, inside: str | None) -> bool:
     """True when a stripped line starts a section, given the heading of the current one."""
     if inside == "Bilag" and line in DOCUMENT_NAMES:
         return False
-    return line in SECTION_HEADINGS or bool(_DOCUMENT_HEADING.match(line))
+    return line in SECTION_HEADINGS or bool(DOCUMENT_HEADING.match(line))
 
 
 def _join_title(parts: list[str]) -> str:
