@@ -47,7 +47,7 @@ _REJECTED = re.compile(
 # "Økonomiudvalget anbefaler overfor Byrådet at godkende ...", "anbefaler, at ... godkendes",
 # "Udvalget anbefaler handleplanen godkendt". The approving verb is removed, the rest stays.
 _RECOMMENDED = re.compile(
-    r"\banbefal\w*\b(?:[^.\n]{0,120}?\bat\b[^.\n]{0,120}?\b(?P<verb>(?:godkend|tiltræd|vedtag|bevilge|imødekom)\w*)"
+    r"\banbefal\w*\b(?:[^.\n]{0,120}?\bat\b[^.\n]{0,120}?(?<!ikke )\b(?P<verb>(?:godkend|tiltræd|vedtag|bevilge|imødekom)\w*)"
     r"|[^.\n]{0,120}?\b(?P<participle>godkendt)\b)"
 )
 
@@ -92,11 +92,15 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 # Looked for only when no decision above is found: an orientation given, or nothing to decide.
 _FALLBACKS: dict[str, re.Pattern[str]] = {
     "taget-til-efterretning": re.compile(
-        r"\borienterede\s+(?:\w+\s+)?om\b|\bblev\s+orienteret\b"
+        r"\borienterede\s+(?:\w+\s+)?om\b|\bblev\s+orienteret\b|\borienteres\s+(?:der\s+)?om\b"
+        r"|\bder\s+var\s+(?:en\s+)?(?:gensidig\s+)?orientering\s+om\b|\btaget\s+til\s+orientering\b"
+        # A list of the orientations given: "Orientering om hjemløsetællingen 2022".
+        r"|(?m:^\W*orientering\s+(?:om|vedr|omkring)\b)|\bblev\s+(?:holdt|afholdt)\b"
     ),
     # No orientations, questions answered, no stand taken.
     "ingen-beslutning": re.compile(
-        r"\bingen\s+(?:\w+\s+)?(?:orientering\w*|henvendelser|spørgsmål)\b|\bintet\s+at\s+(?:berette|orientere)\b"
+        r"\bingen\s+(?:\w+\s+)?(?:orientering\w*|henvendelser|spørgsmål|bemærkninger)\b"
+        r"|\bintet\s+(?:at|til)\s+(?:berette|orientere|orientering)\b"
         r"|\bbeslutning\s+ikke\s+frigivet\b|\bundl(?:od|ader|adt)\s+at\s+tage\s+stilling\b"
         r"|\bikke\s+været\s+(?:nogen\s+)?(?:henvendelser|orientering\w*)\b|^\s*intet\.?\s*$"
         r"|\bspørgsmål(?:ene)?\s+blev\s+besvaret\b|\bbesvare\w*\s+(?:\w+\s+)?spørgsmål"

@@ -151,3 +151,30 @@ def test_greve_attendance_notes_are_kept_apart(text, decision, attendance):
 def test_absence_mentioned_in_a_decision_is_not_an_attendance_note():
     text = "Godkendt idet udvalget ønsker en sag, der belyser årsager til sygefravær samt hvordan det håndteres."
     assert split_attendance(text) == (text, None)
+
+
+@pytest.mark.parametrize("text", [
+    "Der var en gensidig orientering om dialogmøde i KKR om Rammeaftalen på det specialiserede "
+    "social- og undervisningsområde.",
+    "Derudover orienteres der om:\nVi har genbesøgt processen med implementeringsworkshops til politikken.",
+])
+def test_an_orientation_given_is_taken_note_of(text):
+    assert classify_decision(text) == ["taget-til-efterretning"]
+
+
+@pytest.mark.parametrize("text, keys", [
+    ("Taget til orientering.", ["taget-til-efterretning"]),
+    ("Introduktion med plejecenterlederne blev holdt.", ["taget-til-efterretning"]),
+    ("Orientering om hjemløsetællingen 2022\n\nOrientering om Covid-19 situationen på ældreområdet",
+     ["taget-til-efterretning"]),
+    ("Ingen bemærkninger.", ["ingen-beslutning"]),
+    ("Intet til orientering.", ["ingen-beslutning"]),
+])
+def test_greve_orientation_items(text, keys):
+    assert classify_decision(text) == keys
+
+
+def test_a_rejection_inside_a_recommendation_is_kept():
+    text = ("1.-3. Udvalget anbefaler Plan- og Tryghedsudvalgets indstilling med bemærkning om at aftalen "
+            "for Askerød og Gersagerparken ikke godkendes idet der ønskes en fornyet dialog om Askerød")
+    assert classify_decision(text) == ["anbefalet", "afvist"]
