@@ -1,17 +1,42 @@
-"""Danish text analysis: a Whoosh pipe of tokenizer and filters.
+"""Danish text analysis: a Whoosh pipe of tokenizer and filters, and the term forms.
 
-Journal numbers (``15.04.10-P20-3-20``, ``23-013472``, ``EMN-2025-003383``) are kept as
-single tokens and never stemmed; words are lowercased and reduced to their Danish
-snowball stem, so ``klagerne`` finds ``klager``.
+Every word is indexed at its position in up to three forms, in the same field:
+
+- its **stem** (Danish snowball, cached), so ``klagerne`` finds ``klager``: ``klag``;
+- the word **as written** (lowercased), marked ``=``, so an exact form can rank above a
+  stem-only match: ``=klagerne``;
+- the **parts** of a compound, stemmed and marked ``+``, so ``spildevand`` finds
+  ``Spildevandsplanen``: ``+spildevand``, ``+plan`` (see ``compounds.py``).
+
+Keeping the forms in one field (rather than parallel fields) keeps positions shared,
+so phrases work on stems, and keeps one set of field-length statistics. Numbers and
+journal numbers (``15.04.10-P20-3-20``, ``23-013472``, ``EMN-2025-003383``) are single
+tokens with one form. ``å`` and ``aa`` are the same letter in Danish collation
+(``Århus``/``Aarhus``), so stems and parts are computed on the folded spelling; the
+as-written form keeps ``å`` so that suggestions read as Danish.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.lang.stopwords import stoplists
+
+from .compounds import CompoundDictionary
+
+STOPWORDS = frozenset(stoplists["da"])
+
+# Bump when the terms a text produces change: an index built by another version is
+# rebuilt in full by the next reindex.
+ANALYSIS_VERSION = 2
+
+EXACT_MARK = "="
+PART_MARK = "+"
 
 # Journal-number shapes first, so that the word pattern does not split them.
 JOURNAL_PATTERN = (
@@ -21,8 +46,18 @@ JOURNAL_PATTERN = (
     r"|\d{2}-\d{3,}[A-Za-z]?"                                             # 23-013472, 19-033355K
 )
 TOKEN_PATTERN = re.compile(rf"(?:{JOURNAL_PATTERN})(?![\w.-]*\w)|\w+", re.UNICODE)
+JOURNAL_TOKEN = re.compile(rf"(?:{JOURNAL_PATTERN})", re.UNICODE)
 
 _stemmer = snowballstemmer.stemmer("danish")
+
+
+def fold(word: str) -> str:
+    """Spell ``å`` as ``aa``, its equivalent in Danish collation.
+
+    >>> fold("århus")
+    'aarhus'
+    """
+    return word.replace("å", "aa")
 
 
 @lru_cache(maxsize=200_000)
@@ -33,8 +68,116 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+@lru_cache(maxsize=200_000)
+def stem_term(word: str) -> str:
+    """The stem form a lowercase word is indexed under.
+
+    >>> stem_term("klagerne"), stem_term("århus"), stem_term("aarhus")
+    ('klag', 'aarhus', 'aarhus')
+    """
+    return stem(fold(word))
+
+
+def exact_term(word: str) -> str | None:
+    """The as-written form of a lowercase word, or None when it is indexed without one
+    (numbers and journal numbers are their own exact form; function words have none)."""
+    if not word.isalpha():
+        return word
+    return None if word in STOPWORDS else EXACT_MARK + word
+
+
+def part_term(word: str) -> str:
+    """The form a compound part is indexed under (and looked up by)."""
+    return PART_MARK + stem_term(word)
+
+
+def is_journal_number(text: str) -> bool:
+    """Whether a whole string is a journal number or KLE prefix.
+
+    >>> is_journal_number("23-013472"), is_journal_number("15.04"), is_journal_number("2025")
+    (True, True, False)
+    """
+    return JOURNAL_TOKEN.fullmatch(text.strip()) is not None
+
+
+class NormalizeFilter(Filter):
+    """Compose Unicode (``a`` + combining ring is ``å``), so one word has one spelling."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.text.isascii():
+                token.text = unicodedata.normalize("NFC", token.text)
+            yield token
+
+
+class DanishFilter(Filter):
+    """Turn each lowercase word into its stem, its as-written form and its compound parts.
+
+    In ``query`` mode only the stem is produced. Function words (``og``, ``i``, ``til``)
+    get no as-written form: they are half of all words, and ranking never needs it.
+    The compound dictionary is attached for writing (``attach_dictionary``) and is not
+    pickled with the index schema.
+    """
+
+    def __init__(self, dictionary: CompoundDictionary | None = None) -> None:
+        self.dictionary = dictionary
+        self.version = ANALYSIS_VERSION
+        self._forms: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict:
+        return {"version": self.version}
+
+    def __setstate__(self, state: dict) -> None:
+        self.dictionary = None
+        self.version = state.get("version", 0)
+        self._forms = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DanishFilter) and other.version == self.version
+
+    def attach(self, dictionary: CompoundDictionary | None) -> None:
+        self.dictionary = dictionary
+        self._forms = {}
+
+    def forms(self, word: str) -> tuple[str, ...]:
+        """Every term a lowercase word is indexed under, stem first."""
+        forms = self._forms.get(word)
+        if forms is None:
+            forms = index_forms(word, self.dictionary)
+            if len(self._forms) < 500_000:
+                self._forms[word] = forms
+        return forms
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.mode == "query":
+                token.text = stem_term(token.text)
+                yield token
+                continue
+            for form in self.forms(token.text):
+                token.text = form
+                yield token
+
+
+def index_forms(word: str, dictionary: CompoundDictionary | None = None) -> tuple[str, ...]:
+    """The terms a lowercase word is indexed under: stem, as written, compound parts.
+
+    >>> index_forms("klagerne"), index_forms("og"), index_forms("2025")
+    (('klag', '=klagerne'), ('og',), ('2025',))
+    """
+    stemmed = stem_term(word)
+    if not word.isalpha():
+        return (stemmed,)
+    forms = [stemmed]
+    if word not in STOPWORDS:
+        forms.append(EXACT_MARK + word)
+    if dictionary is not None:
+        forms += [part_term(p) for p in dictionary.all_parts(word, stem)]
+    return tuple(dict.fromkeys(forms))
+
+
 class DanishStemFilter(Filter):
-    """Replace each token's text by its Danish stem (cached)."""
+    """The stemming filter of analysis version 1, kept so that older indexes still open."""
 
     def __call__(self, tokens):
         for token in tokens:
@@ -46,18 +189,43 @@ def tokenizer() -> RegexTokenizer:
     return RegexTokenizer(TOKEN_PATTERN)
 
 
-def danish_analyzer():
-    """Tokenize, lowercase and stem Danish text.
+def danish_analyzer(dictionary: CompoundDictionary | None = None):
+    """Tokenize and lowercase Danish text; index stems, exact forms and compound parts.
 
     >>> [t.text for t in danish_analyzer()("Klagerne om 15.04.10-P20-3-20")]
-    ['klag', 'om', '15.04.10-p20-3-20']
+    ['klag', '=klagerne', 'om', '15.04.10-p20-3-20']
     """
-    return tokenizer() | LowercaseFilter() | DanishStemFilter()
+    return tokenizer() | LowercaseFilter() | NormalizeFilter() | DanishFilter(dictionary)
 
 
 def exact_analyzer():
-    """Tokenize and lowercase, keeping words as written."""
-    return tokenizer() | LowercaseFilter()
+    """Tokenize and lowercase, keeping words as written: how queries are read."""
+    return tokenizer() | LowercaseFilter() | NormalizeFilter()
+
+
+def words(text: str) -> Iterator[str]:
+    """The lowercase words of a text as written (what the compound dictionary counts)."""
+    for match in TOKEN_PATTERN.finditer(text):
+        word = match.group().lower()
+        if word.isalpha():
+            yield word if word.isascii() else unicodedata.normalize("NFC", word)
+
+
+def attach_dictionary(schema, dictionary: CompoundDictionary) -> None:
+    """Give every Danish analyser of a (writer's) schema the compound dictionary."""
+    for _, field in schema.items():
+        for part in getattr(getattr(field, "analyzer", None), "items", ()):
+            if isinstance(part, DanishFilter):
+                part.attach(dictionary)
+
+
+def analysis_version(schema) -> int:
+    """The analysis version an index was built with (1 before versions were recorded)."""
+    field = schema["body"] if "body" in schema else None
+    for part in getattr(getattr(field, "analyzer", None), "items", ()):
+        if isinstance(part, DanishFilter):
+            return part.version
+    return 1
 
 
 def journal_terms(journal_number: str | None) -> list[str]:

@@ -13,7 +13,8 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from .analysis import danish_analyzer, journal_terms
+from .analysis import ANALYSIS_VERSION, analysis_version, attach_dictionary, danish_analyzer, journal_terms, words
+from .compounds import CompoundDictionary
 from .model import DECISION_HEADINGS, RESUME_HEADINGS
 
 WHOOSH_DIR = "whoosh"
@@ -52,9 +53,7 @@ def item_document(row: dict) -> dict:
     sections = row["sections"]
     decision = "\n".join(s["text"] for s in sections if s["heading"] in DECISION_HEADINGS)
     resume = "\n".join(s["text"] for s in sections if s["heading"] in RESUME_HEADINGS)
-    body = "\n".join(
-        [row["title"]] + [s["text"] for s in sections] + row["attachments"]
-    )
+    body = row_text(row)
     document = {
         "id": row["id"],
         "source": row["source_path"],
@@ -93,13 +92,47 @@ def open_index(generation: Path):
     return whoosh_index.open_dir(str(folder))
 
 
+def outdated(generation: Path) -> bool:
+    """Whether a generation's index was built by another version of the analysis (so
+    that adding documents to it would mix two kinds of terms): rebuild it in full."""
+    folder = generation / WHOOSH_DIR
+    if not whoosh_index.exists_in(str(folder)):
+        return False
+    return analysis_version(whoosh_index.open_dir(str(folder)).schema) != ANALYSIS_VERSION
+
+
+def row_text(row: dict) -> str:
+    """All the text of an item row: title, sections and attachment titles."""
+    return "\n".join([row["title"]] + [s["text"] for s in row["sections"]] + row["attachments"])
+
+
+def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
+    """The generation's compound dictionary, extended with the words of ``rows`` and saved.
+
+    A full rebuild starts from an empty dictionary and adds every row before any is
+    indexed; an incremental run only adds words. So a document is never split with
+    parts that a later run takes away, and ``reindex --full`` re-splits everything.
+    """
+    dictionary = CompoundDictionary.load(generation)
+    if rows:
+        for row in rows:
+            dictionary.update(words(row_text(row)))
+        dictionary.save(generation)
+    return dictionary
+
+
 def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterable[str] = (),
                   add_rows: Iterable[dict] = (), optimize: bool = False) -> int:
     """Apply one batch of changes in a single commit; return the documents added.
 
-    Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are added.
+    Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are
+    added, split into compound parts with the generation's dictionary, which first
+    learns the words of ``add_rows``.
     """
+    add_rows = list(add_rows)
+    dictionary = update_dictionary(Path(ix.storage.folder).parent, add_rows)
     writer = ix.writer(limitmb=256)
+    attach_dictionary(writer.schema, dictionary)
     added = 0
     try:
         for source in remove_sources:

@@ -154,7 +154,8 @@ def reindex(config: Config, *, full: bool = False, progress: Progress | None = N
         datadir.remove_stale()
         live = datadir.current()
         previous = Store(live) if live is not None else None
-        if full or live is None:
+        # An index analysed by an older version is rebuilt, not mixed with new terms.
+        if full or live is None or indexer.outdated(live):
             generation = datadir.new_generation()
             manifest: dict[str, FileRecord] = {}
         else:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from functools import lru_cache
+from pathlib import Path
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -19,7 +21,10 @@ from .archive import Archive
 from .decisions import DECISION_LABELS
 from .errors import QueryError
 from .facets import FACETS, FacetValue
-from .query import MAX_QUERY_CHARS, ParsedQuery, parse_query
+from . import vocabulary
+from .analysis import danish_analyzer
+from .compounds import DICTIONARY_FILE, CompoundDictionary
+from .query import MAX_QUERY_CHARS, ParsedQuery, parse_query, positive_words
 from .snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
@@ -147,6 +152,7 @@ class SearchResults:
     suggestion: str | None = None
     messages: list[str] = field(default_factory=list)
     parsed_query: str = ""
+    relaxed: str | None = None   # "fuzzy" or "any" when a lenient retry found the results
 
     @property
     def pages(self) -> int:
@@ -164,6 +170,7 @@ class SearchResults:
             "facets": {name: [v.to_json() for v in values] for name, values in self.facets.items()},
             "suggestion": self.suggestion,
             "messages": self.messages,
+            "relaxed": self.relaxed,
         }
 
 
@@ -193,30 +200,6 @@ def _sort_facet(sort: str):
                                sorting.FieldFacet("item_number")])
 
 
-def highlight_terms(query: wq.Query) -> tuple[set[str], set[str]]:
-    """The analysed terms and prefixes of a query's positive parts, for marking snippets."""
-    terms: set[str] = set()
-    prefixes: set[str] = set()
-
-    def walk(node: wq.Query) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.Prefix):
-            prefixes.add(node.text)
-        elif isinstance(node, wq.Phrase):
-            terms.update(node.words)
-        elif isinstance(node, wq.Term):
-            terms.add(node.text)
-        elif isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
-        for child in node.children():
-            walk(child)
-
-    walk(query)
-    return terms, prefixes
-
-
 def search(archive: Archive, request: SearchRequest) -> SearchResults:
     """Run a search: the requested page of results, facet counts over all matches.
 
@@ -224,14 +207,31 @@ def search(archive: Archive, request: SearchRequest) -> SearchResults:
     """
     snapshot = archive.snapshot()
     searcher = snapshot.searcher
-    parsed: ParsedQuery = parse_query(request.q, searcher.schema)
+    reader = searcher.reader()
+    parsed: ParsedQuery = parse_query(request.q, searcher.schema, reader)
     filter_query = _filter(request)
+    messages = list(parsed.notes)
 
-    if parsed.is_empty:
-        matching = filter_query or wq.Every()
-    else:
+    def matching_docs(parsed: ParsedQuery) -> list[int]:
+        if parsed.is_empty:
+            return list(searcher.docs_for_query(filter_query or wq.Every()))
         matching = wq.And([parsed.query, filter_query]) if filter_query else parsed.query
-    docnums = list(searcher.docs_for_query(matching))
+        return list(searcher.docs_for_query(matching))
+
+    docnums = matching_docs(parsed)
+    relaxed = None
+    if not docnums and parsed.tree is not None:
+        # Nothing matched every word as typed: retry with close spellings, then any word.
+        for mode in ("fuzzy", "any"):
+            retry = parse_query(request.q, searcher.schema, reader, mode=mode)
+            if retry.query == parsed.query:
+                continue
+            docnums = matching_docs(retry)
+            if docnums:
+                parsed, relaxed = retry, mode
+                messages.append(_relaxed_message(retry))
+                break
+    suggestion = _suggestion(reader, parsed, request.q)
     counts = snapshot.facets.count(docnums)
 
     sort = request.effective_sort
@@ -247,11 +247,10 @@ def search(archive: Archive, request: SearchRequest) -> SearchResults:
 
     ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in hits]
     rows = snapshot.store.items(ids)
-    terms, prefixes = highlight_terms(parsed.query)
-    analyzer = searcher.schema["body"].analyzer
+    analyzer = _snippet_analyzer(archive.datadir.path / snapshot.generation)
 
     def analyze(text: str):
-        return analyzer(text, chars=True, mode="index")
+        return analyzer(text, chars=True, positions=True, mode="index")
 
     results_out = []
     for (docnum, score), item_id in zip(hits, ids):
@@ -269,7 +268,7 @@ def search(archive: Archive, request: SearchRequest) -> SearchResults:
             "decisions": row["decisions"],
             "closed": row["closed"],
             "meeting_id": row["meeting_id"],
-            "snippet": make_snippet(row["sections"], terms, analyze, prefixes),
+            "snippet": make_snippet(row["sections"], parsed.highlight, analyze),
             "url": f"/items/{row['id']}",
             "score": round(score, 3) if score is not None else None,
         })
@@ -279,4 +278,38 @@ def search(archive: Archive, request: SearchRequest) -> SearchResults:
         for facet in FACETS
     }
     return SearchResults(request=request, total=len(docnums), results=results_out, facets=facets,
-                         messages=list(parsed.notes), parsed_query=parsed.text)
+                         suggestion=suggestion, messages=messages, parsed_query=parsed.text,
+                         relaxed=relaxed)
+
+
+def _relaxed_message(parsed: ParsedQuery) -> str:
+    if parsed.mode == "fuzzy" and parsed.respellings:
+        found = ", ".join(f"{', '.join(close)} (for {typed})" for typed, close in parsed.respellings.items())
+        return f"Ingen resultater med ordene, som de er skrevet. Viser resultater for lignende ord: {found}."
+    return "Ingen resultater med alle ordene. Viser resultater, der indeholder mindst ét af dem."
+
+
+def _suggestion(reader, parsed: ParsedQuery, typed: str) -> str | None:
+    """The query with unknown or misspelt words replaced by the index's likely word, when
+    there is one ("did you mean")."""
+    suggestion = typed
+    for word in dict.fromkeys(positive_words(parsed.tree)):
+        corrected = vocabulary.correction(reader, word)
+        if corrected:
+            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", corrected, suggestion, flags=re.IGNORECASE)
+    return suggestion if suggestion != typed else None
+
+
+@lru_cache(maxsize=4)
+def _analyzer_for(folder: Path, mtime_ns: int):
+    return danish_analyzer(CompoundDictionary.load(folder))
+
+
+def _snippet_analyzer(folder: Path):
+    """The index analyser with the generation's compound dictionary, so that snippets
+    mark compound parts as the index found them (reloaded when the dictionary changes)."""
+    try:
+        mtime_ns = (folder / DICTIONARY_FILE).stat().st_mtime_ns
+    except FileNotFoundError:
+        mtime_ns = 0
+    return _analyzer_for(folder, mtime_ns)
