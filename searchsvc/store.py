@@ -257,6 +257,10 @@ class Store:
     def item_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM items")}
 
+    def title_counts(self) -> list[tuple[str, int]]:
+        """Each distinct item title with the number of items that carry it."""
+        return [(r[0], r[1]) for r in self.db.execute("SELECT title, COUNT(*) FROM items GROUP BY title")]
+
     def case_items(self, journal_number: str, municipality: str) -> list[dict]:
         """Every item of one case (same journal number and municipality), oldest first."""
         rows = self.db.execute(

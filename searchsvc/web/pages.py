@@ -1,0 +1,74 @@
+"""The HTML pages (Danish). Each builds its document once, renders it, and links its
+JSON twin in the page head and in a ``Link`` header.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from ..search import MAX_PAGE
+from .documents import (
+    committee_document,
+    committees_document,
+    item_document,
+    meeting_document,
+    run_search,
+    search_url,
+)
+
+bp = Blueprint("pages", __name__)
+
+# The request fields that narrow a search (besides the query).
+FILTERS = ("municipality", "committee", "year", "decision", "kle", "journal", "date_from", "date_to")
+
+
+def _page(template: str, json_url: str, **context) -> Response:
+    response = Response(render_template(template, json_url=json_url, **context), mimetype="text/html")
+    response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
+    return response
+
+
+@bp.get("/")
+def search() -> Response:
+    """The search page; an empty query browses everything, newest first."""
+    results = run_search(request.args.to_dict(flat=False))
+    req = results.request
+    has_filters = any(getattr(req, name) for name in FILTERS)
+    return _page(
+        "search.html", search_url("api.search", req),
+        results=results, req=req, has_filters=has_filters,
+        last_page=min(results.pages, MAX_PAGE),
+        atom_url=search_url("feeds.atom", req, page=None, per_page=None, sort=None),
+        csv_url=search_url("feeds.csv", req, page=None, per_page=None),
+        first=(req.page - 1) * req.per_page + 1,
+    )
+
+
+@bp.get("/items/<item_id>")
+def item(item_id: str) -> Response:
+    document = item_document(item_id)
+    # The case history shows this item in its place among the others.
+    timeline = sorted([*document["case"], document], key=lambda step: (step["date"], step["item_number"]))
+    return _page("item.html", url_for("api.item", item_id=item_id), item=document, timeline=timeline)
+
+
+@bp.get("/meetings/<meeting_id>")
+def meeting(meeting_id: str) -> Response:
+    document = meeting_document(meeting_id)
+    return _page("meeting.html", url_for("api.meeting", meeting_id=meeting_id), meeting=document)
+
+
+@bp.get("/udvalg")
+def committees() -> Response:
+    document = committees_document()
+    municipalities: dict[str, list[dict]] = {}
+    for row in document["committees"]:
+        municipalities.setdefault(row["municipality"], []).append(row)
+    return _page("committees.html", url_for("api.committees"), municipalities=municipalities)
+
+
+@bp.get("/udvalg/<municipality>/<path:committee>")
+def committee(municipality: str, committee: str) -> Response:
+    document = committee_document(municipality, committee)
+    json_url = url_for("api.committee", municipality=municipality, committee=committee)
+    return _page("committee.html", json_url, committee=document)

@@ -1,0 +1,217 @@
+"""End to end in a real headless Chromium (Debian's), against ``searchsvc serve`` (waitress)
+over an index built with the real reindex from samples/.
+
+Screenshots go to tests/browser/screenshots/ (not committed) for a person to look at.
+Outside CI these tests skip when Chromium or Playwright is missing; under CI=true they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+IN_CI = os.environ.get("CI") == "true"
+
+ITEM_30_TITLE = "Status på implementering af det digitale jobcenter"
+ITEM_31_TITLE = "Ekspertgruppens anbefalinger vedrørende fremtidens beskæftigelsesindsats"
+
+# Recorded in the page before any of its own scripts run: CSP violations the console may not show.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+def _unavailable(reason: str):
+    if IN_CI:
+        pytest.fail(f"{reason}, and CI=true requires the browser tests to run")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page with its console errors, uncaught exceptions and CSP violations recorded."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.add_init_script(WATCH_CSP)
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def check(self) -> None:
+        violations = self.page.evaluate("window.__cspViolations || []")
+        assert violations == [], violations
+        assert self.errors == [], self.errors
+
+    def shot(self, name: str, full_page: bool = True) -> None:
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    yield Watched(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="da-DK")
+    yield Watched(context.new_page())
+    context.close()
+
+
+def test_search_narrow_open_and_follow_the_case(desktop, live_server):
+    page = desktop.page
+    page.goto(live_server + "/")
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert "10 resultater" in page.locator("#resultater").inner_text()
+    desktop.shot("01-start")
+
+    # Type a query into the box and submit it with the keyboard.
+    box = page.get_by_label("Søgeord")
+    box.fill("jobcenter")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"\?q=jobcenter$"))   # empty filter fields left out by search.js
+    assert "4 resultater" in page.locator("#resultater").inner_text()
+    assert page.locator(".snippet mark").count() >= 4
+    desktop.shot("02-results")
+
+    # Narrow by a facet value.
+    page.locator("#facet-decision + ul").get_by_role("link", name=re.compile("Taget til efterretning")).click()
+    page.wait_for_url(re.compile(r"decision=taget-til-efterretning"))
+    assert "3 resultater" in page.locator("#resultater").inner_text()
+    assert page.locator(".chip").count() == 1
+    desktop.shot("03-narrowed")
+
+    # Open a result, then follow its case history.
+    page.get_by_role("link", name=ITEM_30_TITLE).click()
+    page.wait_for_url(re.compile(r"/items/frederiksberg-kommune-2024-08-19-30-"))
+    assert page.get_by_role("heading", level=1).inner_text() == ITEM_30_TITLE
+    assert page.locator(".section.decision h2").inner_text() == "Beslutning"
+    desktop.shot("04-item")
+    case = page.locator(".case")
+    case.scroll_into_view_if_needed()
+    case.screenshot(path=str(SCREENSHOTS / "05-case-history.png"))
+    case.get_by_role("link", name=ITEM_31_TITLE).click()
+    page.wait_for_url(re.compile(r"/items/frederiksberg-kommune-2024-08-19-31-"))
+    assert page.get_by_role("heading", level=1).inner_text() == ITEM_31_TITLE
+    assert page.locator(".case").get_by_role("link", name=ITEM_30_TITLE).count() == 1
+
+    # And on to the meeting's agenda.
+    page.locator(".facts").get_by_role("link", name="mandag den 19. august 2024").click()
+    page.wait_for_url(re.compile(r"/meetings/"))
+    assert page.locator(".agenda-item").count() == 6
+    desktop.shot("06-meeting")
+    desktop.check()
+
+
+def test_suggestions_appear_while_typing(desktop, live_server):
+    page = desktop.page
+    page.goto(live_server + "/")
+    page.get_by_label("Søgeord").press_sequentially("Status på imp")
+    option = page.locator("#forslag option[value='Status på implementering']")
+    option.wait_for(state="attached")
+    assert option.count() == 1
+    desktop.check()
+
+
+def test_committees_to_a_meeting(desktop, live_server):
+    page = desktop.page
+    page.goto(live_server + "/udvalg")
+    page.get_by_role("link", name="Arbejdsmarkeds- og Uddannelsesudvalget", exact=True).click()
+    page.get_by_role("link", name="mandag den 3. maj 2021").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Arbejdsmarkeds- og Uddannelsesudvalget"
+    desktop.shot("07-committee-meeting")
+    desktop.check()
+
+
+def test_keyboard_skip_link_and_visible_focus(desktop, live_server):
+    page = desktop.page
+    page.goto(live_server + "/?q=jobcenter")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0          # moved into view when focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    desktop.shot("08-skip-link-focus", full_page=False)
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "indhold"
+    desktop.check()
+
+
+def test_filters_by_date_and_journal_without_javascript(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.fill("#journal", "00.01.00-G01-253-23")
+    page.get_by_role("button", name="Anvend").click()
+    page.wait_for_url(re.compile(r"journal=00.01.00-G01-253-23"))
+    assert "2 resultater" in page.locator("#resultater").inner_text()
+    page.fill("#from", "2024-08-19")
+    page.get_by_role("button", name="Søg").click()
+    page.wait_for_url(re.compile(r"from=2024-08-19"))
+    assert "2 resultater" in page.locator("#resultater").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "09-no-javascript-filters.png"), full_page=True)
+    context.close()
+
+
+def test_phone_layout_fits_the_screen(phone, live_server):
+    page = phone.page
+    for name, path in (("10-phone-results", "/?q=jobcenter"),
+                       ("11-phone-item", "/items/frederiksberg-kommune-2024-08-19-30-8dc70220"),
+                       ("12-phone-committees", "/udvalg")):
+        page.goto(live_server + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
+        phone.shot(name)
+    # The facets sit after the results on a phone; a link jumps to them.
+    page.goto(live_server + "/?q=jobcenter")
+    page.get_by_role("link", name="Afgræns søgningen").click()
+    assert page.locator("#filtre").is_visible()
+    phone.check()
+
+
+def test_error_pages_help_the_person_on(desktop, live_server):
+    page = desktop.page
+    response = page.goto(live_server + "/items/..%2F..%2Fetc%2Fpasswd")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Siden findes ikke"
+    desktop.shot("13-not-found", full_page=False)
+    response = page.goto(live_server + "/?q=borger&from=2020-13-01")
+    assert response.status == 400
+    assert "Fra-datoen" in page.locator("main").inner_text()
+    desktop.shot("14-bad-request", full_page=False)
+    page.get_by_role("link", name="Gå til søgningen").click()
+    assert "10 resultater" in page.locator("#resultater").inner_text()
+    # The only console errors are the two failed page loads themselves.
+    assert len(desktop.errors) == 2 and all("404" in e or "400" in e for e in desktop.errors), desktop.errors
