@@ -229,6 +229,13 @@ def test_date_and_journal_filters(client):
                                            "Status på implementering af det digitale jobcenter"]
 
 
+def test_did_you_mean_and_the_lenient_retry_are_shown(client):
+    page = get_page(client, "/?q=borgerdialgo")
+    assert "Mente du" in page.text
+    assert params(page.link("borgerdialog")) == {"q": ["borgerdialog"]}
+    assert page.find("p", **{"class": "notice", "role": "status"})
+
+
 def test_no_results_helps_the_person_on(client):
     page = get_page(client, "/?q=ingenting-matcher-dette-ord&decision=udsat")
     assert "Ingen resultater" in page.text

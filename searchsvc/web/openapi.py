@@ -74,6 +74,9 @@ SCHEMAS: dict[str, dict] = {
         "suggestion": {**NULLABLE_STRING, "description": "A spelling suggestion (\"Mente du ...?\")."},
         "messages": {"type": "array", "items": STRING,
                      "description": "Danish notes on how the query was read."},
+        "relaxed": {"enum": ["fuzzy", "any", None],
+                    "description": "Set when no item matched as typed and a lenient retry found these: "
+                                   "fuzzy (close spellings) or any (any of the words)."},
         "links": _object({
             "self": STRING,
             "next": NULLABLE_STRING,
