@@ -91,6 +91,15 @@ def part_term(word: str) -> str:
     return PART_MARK + stem_term(word)
 
 
+def is_stopword(word: str) -> bool:
+    """Whether a lowercase word is a Danish function word (``paa`` is ``på``).
+
+    >>> is_stopword("og"), is_stopword("paa"), is_stopword("plan")
+    (True, True, False)
+    """
+    return word in STOPWORDS or ("aa" in word and word.replace("aa", "å") in STOPWORDS)
+
+
 def is_journal_number(text: str) -> bool:
     """Whether a whole string is a journal number or KLE prefix.
 

@@ -220,3 +220,34 @@ def serve(obj: _Context, host: str | None, port: int | None, threads: int | None
         pass
     finally:
         server.close()
+
+
+@main.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--baseline", is_flag=True, help="Also score Whoosh's default analysis and ranking on the same items.")
+@click.option("--verbose", "-v", is_flag=True, help="List the queries without a relevant item in the first three.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def evaluate(obj: _Context, file: str, baseline: bool, verbose: bool, as_json: bool) -> None:
+    """Score the search against a judged query set: success@3, MRR and nDCG@10, overall
+    and by kind of query.
+
+    Example: searchsvc --config bench/relevance/config.toml eval bench/relevance/queries.tsv --baseline
+    """
+    from pathlib import Path
+
+    from .evaluation import evaluate as run_evaluation
+    from .evaluation import evaluate_baseline, format_reports, load_judgements
+
+    archive = Archive(obj.config.index_path)
+    try:
+        judgements = load_judgements(Path(file))
+        reports = [run_evaluation(archive, judgements)]
+        if baseline:
+            reports.append(evaluate_baseline(archive, judgements))
+    except SearchsvcError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
+        return
+    click.echo(format_reports(reports, verbose=verbose))

@@ -16,7 +16,9 @@ into a Whoosh query with the ranking rules:
 - a word typed without æ/ø (``aeldrereform``) also looks up the spellings with them;
 - function words (``for``, ``med``) are optional in a query with other words, and a
   journal number makes the other words optional: the case is what was asked for;
-- several words score more when they stand close together (phrase proximity).
+- several words score more when they stand close together (phrase proximity), and
+  most when they are the parts of one compound (``plan for spildevand`` in
+  ``Spildevandsplan``).
 
 When nothing matches, ``build`` is called again leniently: ``fuzzy`` looks up unknown
 words by their close spellings in the index, ``any`` accepts any of the words.
@@ -30,8 +32,9 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from . import vocabulary
-from .analysis import (STOPWORDS, exact_analyzer, exact_term, fold, is_journal_number, part_term,
+from .analysis import (exact_analyzer, exact_term, fold, is_journal_number, is_stopword, part_term,
                        stem_term)
+from .compounds import MIN_PART
 from .indexer import TEXT_FIELDS
 
 MAX_QUERY_CHARS = 1000
@@ -55,6 +58,8 @@ VARIANT_WEIGHT = 0.9   # æ/ø spelling of a word typed with ae/oe
 FUZZY_WEIGHT = 0.5     # a close spelling, in a lenient retry
 PROXIMITY_BOOST = 0.5  # the words of a query near each other
 PROXIMITY_SLOP = 4     # ... within this many positions, in order
+COMPOUND_BONUS = 2.0   # the words of a query as parts of one compound ("plan for
+                       # spildevand" in "Spildevandsplan"): as good as whole words
 
 MODES = ("strict", "fuzzy", "any")
 
@@ -349,8 +354,8 @@ def _and(children: tuple[Node, ...], context: _Context, negated: bool) -> wq.Que
     optional: list[Node] = []
     if journal and not negated:
         optional = [c for c in children if c not in journal and not isinstance(c, Negation)]
-    elif any(c.text not in STOPWORDS for c in plain) or len(plain) < len(children):
-        optional = [c for c in plain if c.text in STOPWORDS]
+    elif any(not is_stopword(c.text) for c in plain) or len(plain) < len(children):
+        optional = [c for c in plain if is_stopword(c.text)]
     required = [c for c in children if c not in optional]
     if context.mode == "any" and not negated:
         positive = [c for c in required if not isinstance(c, Negation)]
@@ -361,7 +366,8 @@ def _and(children: tuple[Node, ...], context: _Context, negated: bool) -> wq.Que
     query = built[0] if len(built) == 1 else wq.And(built)
     bonus = [_build(c, _quiet(context), negated) for c in optional]
     if not negated:
-        bonus += _proximity([c.text for c in plain if c.text not in STOPWORDS])
+        content = [c.text for c in plain if not is_stopword(c.text)]
+        bonus += _proximity(content) + _compound(content)
     if bonus:
         query = wq.AndMaybe(query, wq.Or(bonus) if len(bonus) > 1 else bonus[0])
     return query
@@ -377,6 +383,17 @@ def _proximity(words: list[str]) -> list[wq.Query]:
         return []
     stems = [stem_term(w) for w in words]
     return [wq.Phrase(name, stems, slop=PROXIMITY_SLOP, boost=TEXT_FIELDS[name] * PROXIMITY_BOOST)
+            for name in ("title", "body")]
+
+
+def _compound(words: list[str]) -> list[wq.Query]:
+    """Documents where the words are parts of one compound: their part terms share a
+    position."""
+    words = [w for w in words if w.isalpha()]
+    if len(words) < 2 or len(words) > 4:
+        return []
+    return [wq.SpanNear2([wq.Term(name, part_term(w), boost=TEXT_FIELDS[name] * COMPOUND_BONUS) for w in words],
+                         slop=0, ordered=False, mindist=0)
             for name in ("title", "body")]
 
 
@@ -401,7 +418,7 @@ def _forms(word: str, context: _Context, negated: bool) -> list[tuple[str, float
             exact = exact_term(spelling)
             if exact is not None and exact != candidates[0][0]:
                 candidates.append((exact, weight * EXACT_BONUS))
-            if spelling.isalpha():
+            if spelling.isalpha() and len(spelling) >= MIN_PART and not is_stopword(spelling):
                 candidates.append((part_term(spelling), weight * PART_WEIGHT))
         for term, term_weight in candidates:
             forms[term] = max(forms.get(term, 0.0), term_weight)

@@ -231,6 +231,9 @@ def search(archive: Archive, request: SearchRequest) -> SearchResults:
                 parsed, relaxed = retry, mode
                 messages.append(_relaxed_message(retry))
                 break
+    if not docnums and parsed.tree is not None:
+        messages.append("Ingen resultater. Prøv andre eller færre ord"
+                        + (", eller fjern en afgrænsning." if filter_query is not None else "."))
     suggestion = _suggestion(reader, parsed, request.q)
     counts = snapshot.facets.count(docnums)
 

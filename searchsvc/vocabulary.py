@@ -95,8 +95,8 @@ def correction(reader, word: str) -> str | None:
     if frequency > 2:
         return None
     for candidate in close_words(reader, word, limit=3):
-        candidate_frequency = document_frequency(reader, EXACT_MARK + candidate)
-        if candidate_frequency > max(5 * frequency, 0) and candidate_frequency >= 2:
+        # An unknown word takes any indexed neighbour; a rare one only a far commoner one.
+        if document_frequency(reader, EXACT_MARK + candidate) > 5 * frequency:
             return candidate
     return None
 
