@@ -200,9 +200,10 @@ def _sort_facet(sort: str):
                                sorting.FieldFacet("item_number")])
 
 
-def search(archive: Archive, request: SearchRequest) -> SearchResults:
+def search(archive: Archive, request: SearchRequest, *, snippets: bool = True) -> SearchResults:
     """Run a search: the requested page of results, facet counts over all matches.
 
+    :param snippets: False leaves each result's ``snippet`` None (exports that do not show them).
     :raise IndexMissing: before the first reindex.
     """
     snapshot = archive.snapshot()
@@ -271,7 +272,7 @@ def search(archive: Archive, request: SearchRequest) -> SearchResults:
             "decisions": row["decisions"],
             "closed": row["closed"],
             "meeting_id": row["meeting_id"],
-            "snippet": make_snippet(row["sections"], parsed.highlight, analyze),
+            "snippet": make_snippet(row["sections"], parsed.highlight, analyze) if snippets else None,
             "url": f"/items/{row['id']}",
             "score": round(score, 3) if score is not None else None,
         })

@@ -178,9 +178,9 @@ def test_one_search_per_request(client, monkeypatch):
     calls = []
     real = documents.search
 
-    def counting(archive, request):
+    def counting(archive, request, **options):
         calls.append(request)
-        return real(archive, request)
+        return real(archive, request, **options)
 
     monkeypatch.setattr(documents, "search", counting)
     for url in ("/api/search?q=jobcenter", "/", "/?q=jobcenter&decision=oversendt", "/search.atom?q=job"):
@@ -317,6 +317,7 @@ def test_csv_export_has_every_match(client):
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == int(response.headers["X-Total-Count"]) == 10
     assert rows[0]["id"] and rows[0]["url"].startswith("http://localhost/items/")
+    assert [row["id"] for row in rows] == [hit["id"] for hit in client.get("/api/search?per_page=100").get_json()["results"]]
     narrowed = client.get(f"/search.csv?journal={CASE_JOURNAL}").data.decode("utf-8-sig")
     assert {row["id"] for row in csv.DictReader(io.StringIO(narrowed))} == {ITEM_30, ITEM_31}
 
@@ -373,7 +374,7 @@ def test_a_full_rebuild_is_visible_on_the_next_request(tmp_path, sample_index):
 def test_an_unexpected_error_is_a_500_without_a_trace(client, monkeypatch, caplog):
     import searchsvc.web.documents as documents
 
-    def broken(archive, request):
+    def broken(archive, request, **options):
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(documents, "search", broken)

@@ -337,7 +337,7 @@ def test_503_before_the_first_reindex_says_what_to_do(sample_config):
 def test_500_is_generic_with_a_request_id(client, monkeypatch):
     import searchsvc.web.documents as documents
 
-    def broken(archive, request):
+    def broken(archive, request, **options):
         raise ZeroDivisionError("secret internal detail")
 
     monkeypatch.setattr(documents, "search", broken)

@@ -26,9 +26,10 @@ def current_archive() -> Archive:
     return current_app.extensions["searchsvc"]
 
 
-def run_search(params: Mapping[str, Sequence[str]], **changes) -> SearchResults:
+def run_search(params: Mapping[str, Sequence[str]], *, snippets: bool = True, **changes) -> SearchResults:
     """Validate query-string parameters and run the one search of this request.
 
+    :param snippets: False when the results are shown without snippets (saves their cost).
     :param changes: fields of the ``SearchRequest`` to override (e.g. ``sort="newest"``).
     :raise QueryError: a parameter is not valid.
     :raise IndexMissing: before the first reindex.
@@ -36,7 +37,7 @@ def run_search(params: Mapping[str, Sequence[str]], **changes) -> SearchResults:
     request = SearchRequest.from_params(params)
     if changes:
         request = replace(request, **changes)
-    return search(current_archive(), request)
+    return search(current_archive(), request, snippets=snippets)
 
 
 def search_url(endpoint: str, request: SearchRequest, **changes) -> str:

@@ -78,7 +78,7 @@ def atom() -> Response:
 def csv_export() -> Response:
     """Every match of a search (up to 10,000), one row per item, in the search's order."""
     params = request.args.to_dict(flat=False)
-    first = run_search(params, page=1, per_page=MAX_PER_PAGE)  # validates before streaming
+    first = run_search(params, snippets=False, page=1, per_page=MAX_PER_PAGE)  # validates before streaming
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
@@ -102,7 +102,7 @@ def csv_export() -> Response:
                 break
             if (page - 1) * MAX_PER_PAGE >= results.total:
                 break
-            results = run_search(params, page=page, per_page=MAX_PER_PAGE)
+            results = run_search(params, snippets=False, page=page, per_page=MAX_PER_PAGE)
 
     response = Response(stream_with_context(rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="referater.csv"'
