@@ -9,6 +9,7 @@ is built once per index snapshot and shared.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,19 +57,37 @@ class Archive:
     def snapshot(self) -> Snapshot:
         """The current view, refreshed when the index changed since this thread's last call.
 
+        The searcher is the index commit that the store records as matching its items, so
+        a reindex killed between its index commit and its store commit is never seen.
+
         :raise IndexMissing: before the first reindex.
         """
+        for attempt in range(5):
+            try:
+                return self._snapshot()
+            except (OSError, whoosh_index.EmptyIndexError):
+                # A reindex replaced the files between reading the pointer and opening
+                # them (a full rebuild published, an old commit cleaned): look again.
+                if attempt == 4:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _snapshot(self) -> Snapshot:
         folder = self._generation()
         current: Snapshot | None = getattr(self._local, "snapshot", None)
-        if current is not None and current.generation == folder.name and current.searcher.up_to_date():
-            return current
+        if current is not None and current.generation == folder.name:
+            commit = current.store.index_commit()
+            if commit == current.searcher.reader().generation() or (
+                    commit is None and current.searcher.up_to_date()):
+                return current
         with self._lock:
             ix = self._indexes.get(folder.name)
             if ix is None:
                 ix = self._indexes[folder.name] = whoosh_index.open_dir(str(folder / indexer.WHOOSH_DIR))
                 self._stores[folder.name] = Store(folder)
                 self._forget_old(folder.name)
-            searcher = ix.searcher()
+            searcher = indexer.searcher_at(ix, self._stores[folder.name].index_commit())
             key = (folder.name, searcher.reader().generation())
             table = self._facet_tables.get(key)
             if table is None:

@@ -43,3 +43,8 @@ class IndexLocked(SearchsvcError):
 
 class IndexMissing(SearchsvcError):
     """The index has not been built yet."""
+
+
+class IndexWriteError(SearchsvcError):
+    """A reindex could not write the index folder (a full disk, a read-only folder); the
+    index still holds the last complete reindex."""

@@ -6,12 +6,16 @@ and the facet fields. Display data comes from the item store.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.index import TOC, FileIndex, clean_files
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from .analysis import ANALYSIS_VERSION, analysis_version, attach_dictionary, danish_analyzer, journal_terms, words
 from .compounds import CompoundDictionary
@@ -127,11 +131,12 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
 
     Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are
     added, split into compound parts with the generation's dictionary, which first
-    learns the words of ``add_rows``.
+    learns the words of ``add_rows``. The previous commit stays readable until
+    ``drop_old_commits``: readers keep using it until the store records the new one.
     """
     add_rows = list(add_rows)
     dictionary = update_dictionary(Path(ix.storage.folder).parent, add_rows)
-    writer = ix.writer(limitmb=256)
+    writer = _KeepingWriter(ix, limitmb=256)
     attach_dictionary(writer.schema, dictionary)
     added = 0
     try:
@@ -147,6 +152,63 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
         raise
     writer.commit(optimize=optimize)
     return added
+
+
+class _KeepingWriter(SegmentWriter):
+    """A writer whose commit leaves the previous commit's files in place (Whoosh's own
+    deletes them at once), so that the store can go on naming it until its transaction
+    commits, and a run killed in between leaves both readable."""
+
+    def _commit_toc(self, segments) -> None:
+        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+
+
+def latest_commit(ix) -> int:
+    """The newest commit (TOC generation) in the index folder."""
+    return ix.latest_generation()
+
+
+def drop_old_commits(ix) -> None:
+    """Delete the files that only older commits use, once the store names the newest,
+    and the temporary folders of writers that did not finish.
+
+    Readers that still have them open keep reading (POSIX keeps unlinked files alive).
+    Only call it while holding the reindex lock.
+    """
+    toc = TOC.read(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+    for name in ix.storage.list():
+        if name.endswith(".tmp") and (Path(ix.storage.folder) / name).is_dir():
+            shutil.rmtree(Path(ix.storage.folder) / name, ignore_errors=True)
+
+
+def roll_back(ix, commit: int) -> int:
+    """Forget the commits newer than ``commit`` (written by a run killed before its store
+    committed); return how many. Their segment files go at the next ``drop_old_commits``.
+
+    Does nothing when ``commit`` itself is not on disk: the index is then left as it is.
+    Only call it while holding the reindex lock.
+    """
+    if not ix.storage.file_exists(TOC._filename(ix.indexname, commit)):
+        return 0
+    pattern = TOC._pattern(ix.indexname)
+    newer = [name for name in ix.storage.list()
+             if (match := pattern.match(name)) and int(match.group(1)) > commit]
+    for name in newer:
+        ix.storage.delete_file(name)
+    return len(newer)
+
+
+def searcher_at(ix, commit: int | None) -> Searcher:
+    """A searcher over one commit of the index (the newest when ``commit`` is None).
+
+    :raise OSError: that commit's files are gone (a newer commit was cleaned in meanwhile).
+    """
+    if commit is None:
+        return ix.searcher()
+    toc = TOC.read(ix.storage, ix.indexname, gen=commit)
+    reader = FileIndex._reader(ix.storage, toc.schema, toc.segments, toc.generation)
+    return Searcher(reader, fromindex=ix)
 
 
 def indexed_ids(ix) -> set[str]:

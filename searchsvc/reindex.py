@@ -9,8 +9,12 @@ generation that goes live only when complete.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
+import shutil
+import signal
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +25,7 @@ from pathlib import Path
 from . import indexer
 from .config import Config, SourceConfig
 from .datadir import DataDir
-from .errors import ParseError
+from .errors import IndexWriteError, ParseError
 from .sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source
 from .store import FileRecord, Store, item_row
 
@@ -118,6 +122,21 @@ def _parse(candidate: _Candidate) -> _Outcome:
     return _Outcome(candidate, hash=digest, parsed=parsed)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: end the worker when the reindex that started it dies.
+
+    A worker forked from the reindex shares its lock file; an orphaned worker (its
+    parent killed) would otherwise wait for work forever and hold the lock, so that no
+    reindex could run again. Linux only (prctl); elsewhere a no-op.
+    """
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _parse_all(candidates: list[_Candidate], progress: Progress | None,
                workers: int | None) -> list[_Outcome]:
     total = len(candidates)
@@ -129,7 +148,8 @@ def _parse_all(candidates: list[_Candidate], progress: Progress | None,
             if progress:
                 progress(n, total)
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         results = []
         for n, outcome in enumerate(pool.map(_parse, candidates, chunksize=8), start=1):
             results.append(outcome)
@@ -147,9 +167,25 @@ def reindex(config: Config, *, full: bool = False, progress: Progress | None = N
     :param workers: parser processes (default: one per core).
     :param wait: wait for a running reindex instead of failing.
     :raise IndexLocked: another reindex is running and ``wait`` is false.
+    :raise IndexWriteError: the index folder cannot be written (full, read-only); what
+        the run wrote is removed and readers still see the last complete reindex.
     """
-    started = time.monotonic()
     datadir = DataDir(config.index_path)
+    try:
+        return _reindex(config, datadir, full=full, progress=progress, workers=workers, wait=wait)
+    except (OSError, sqlite3.Error) as error:
+        if isinstance(error, OSError):
+            reason = f"{error.filename or datadir.path}: {error.strerror or error}"
+        else:
+            reason = f"{datadir.path}: {error}"
+        raise IndexWriteError(
+            f"reindex stopped, {reason}; searches still see the last complete reindex"
+        ) from error
+
+
+def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress | None,
+             workers: int | None, wait: bool) -> ReindexReport:
+    started = time.monotonic()
     with datadir.lock(wait=wait):
         datadir.remove_stale()
         live = datadir.current()
@@ -164,14 +200,17 @@ def reindex(config: Config, *, full: bool = False, progress: Progress | None = N
         store = Store(generation)
         ix = indexer.open_index(generation)
         report = ReindexReport()
-        if generation is live:
-            _repair(store, ix, report)
-
-        discovered, candidates, unchanged_failures = _changed_files(config, manifest, report)
-        outcomes = _parse_all(candidates, progress, workers)
-        vanished = [path for path in manifest if path not in discovered]
-        carry_from = previous if generation is not live else None
-        _apply(store, ix, manifest, outcomes, unchanged_failures, vanished, carry_from, report)
+        try:
+            if generation is live:
+                _repair(store, ix, report)
+            discovered, candidates, unchanged_failures = _changed_files(config, manifest, report)
+            outcomes = _parse_all(candidates, progress, workers)
+            vanished = [path for path in manifest if path not in discovered]
+            carry_from = previous if generation is not live else None
+            _apply(store, ix, manifest, outcomes, unchanged_failures, vanished, carry_from, report)
+        except BaseException:
+            _give_back_space(generation, live, store, ix)
+            raise
         store.close()
         if previous is not None:
             previous.close()
@@ -179,6 +218,21 @@ def reindex(config: Config, *, full: bool = False, progress: Progress | None = N
             datadir.publish(generation)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _give_back_space(generation: Path, live: Path | None, store: Store, ix) -> None:
+    """After a failed run, delete what only it wrote (a new generation; index files that
+    no commit recorded by the store uses), so that a full disk is not left full. Best
+    effort: the next run's repair does the same."""
+    try:
+        if generation != live:
+            store.close()
+            shutil.rmtree(generation, ignore_errors=True)
+        elif (commit := store.index_commit()) is not None:
+            indexer.roll_back(ix, commit)
+            indexer.drop_old_commits(ix)
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def _changed_files(config: Config, manifest: dict[str, FileRecord], report: ReindexReport
@@ -205,7 +259,9 @@ def _changed_files(config: Config, manifest: dict[str, FileRecord], report: Rein
 def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Outcome],
            unchanged_failures: list[FileRecord], vanished: list[str], carry_from: Store | None,
            report: ReindexReport) -> None:
-    """Write one batch to the store and the index: the store commits only after the index."""
+    """Write one batch to the store and the index: the store commits only after the index,
+    recording the index commit that matches it (readers open that one, so a run killed
+    between the two commits is invisible to them)."""
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     changed_sources: list[str] = []
     add_rows: list[dict] = []
@@ -249,6 +305,8 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
             # Ids are global: an item re-parsed from another file must not be doubled.
             ids = [row["id"] for row in add_rows]
             indexer.write_changes(ix, remove_sources=changed_sources, remove_ids=ids, add_rows=add_rows)
+        store.set_index_commit(indexer.latest_commit(ix))
+    indexer.drop_old_commits(ix)
 
 
 def _carry_items(old: Store, new: Store, path: str, add_rows: list[dict]) -> int:
@@ -268,13 +326,26 @@ def _carry_items(old: Store, new: Store, path: str, add_rows: list[dict]) -> int
 
 
 def _repair(store: Store, ix, report: ReindexReport) -> None:
-    """Make the index agree with the store after an interrupted run."""
+    """Make the index agree with the store after an interrupted run.
+
+    First drop index commits that the store never recorded (a run killed between the
+    index commit and the store commit), then fix any remaining difference in ids.
+    """
+    commit = store.index_commit()
+    dropped = indexer.roll_back(ix, commit) if commit is not None else 0
+    if dropped:
+        report.warnings.append(
+            "repaired the index after an interrupted run: went back to the commit the store records"
+        )
     stored, indexed = store.item_ids(), indexer.indexed_ids(ix)
     missing, extra = sorted(stored - indexed), sorted(indexed - stored)
     if not missing and not extra:
         return
     rows = list(store.items(missing).values())
-    indexer.write_changes(ix, remove_ids=extra + missing, add_rows=rows)
+    with store.transaction():
+        indexer.write_changes(ix, remove_ids=extra + missing, add_rows=rows)
+        store.set_index_commit(indexer.latest_commit(ix))
+    indexer.drop_old_commits(ix)
     report.warnings.append(
         f"repaired the index after an interrupted run: {len(missing)} items added, {len(extra)} removed"
     )

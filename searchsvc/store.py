@@ -7,6 +7,7 @@ for templates and JSON.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -66,6 +67,11 @@ CREATE TABLE IF NOT EXISTS items (
     closed INTEGER NOT NULL,
     sections TEXT NOT NULL,        -- JSON list of {"heading", "text"}
     attachments TEXT NOT NULL      -- JSON list of titles
+);
+-- The Whoosh commit that holds exactly the committed items: readers open that one.
+CREATE TABLE IF NOT EXISTS state (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_meeting ON items (meeting_id, item_number);
 CREATE INDEX IF NOT EXISTS items_source ON items (source_path);
@@ -127,6 +133,23 @@ def item_row(item: Item) -> dict:
     }
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection to a store in a folder this process cannot write (a read-only mount,
+    a copy): read as it is. SQLite reads a WAL database there when its shared-memory
+    file exists; otherwise only as immutable, which is right while nothing can write."""
+    for options in ("mode=ro", "immutable=1"):
+        connection = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True, timeout=30,
+                                     isolation_level=None)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            connection.close()
+            continue
+        connection.row_factory = sqlite3.Row
+        return connection
+    raise sqlite3.OperationalError(f"cannot open {path} read-only")
+
+
 def _decode(row: sqlite3.Row) -> dict:
     record = dict(row)
     for column in _JSON_COLUMNS:
@@ -151,6 +174,8 @@ class Store:
     @property
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
+        if connection is None and self.path.exists() and not os.access(self.path.parent, os.W_OK):
+            connection = self._local.connection = _read_only(self.path)
         if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -178,6 +203,24 @@ class Store:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    # -- the index commit that matches the store --------------------------------------
+
+    def index_commit(self) -> int | None:
+        """The Whoosh commit (TOC generation) that holds exactly the committed items, or
+        None for a store written before it was recorded."""
+        try:
+            row = self.db.execute("SELECT value FROM state WHERE name = 'index_commit'").fetchone()
+        except sqlite3.OperationalError as error:
+            if "no such table" not in str(error):  # an older store, opened read-only
+                raise
+            return None
+        return int(row[0]) if row else None
+
+    def set_index_commit(self, commit: int) -> None:
+        """Record the Whoosh commit that matches the items; call it inside the transaction
+        that writes them, so that the two change together."""
+        self.db.execute("INSERT OR REPLACE INTO state VALUES ('index_commit', ?)", (str(commit),))
 
     # -- the manifest of source files ------------------------------------------------
 
