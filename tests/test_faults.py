@@ -34,11 +34,11 @@ from tests.conftest import REPO, require_corpus, write_config
 CLI = "import sys; from searchsvc.cli import main; sys.exit(main())"
 
 
-def load_campaign():
-    """bench/reliability/faults.py, the campaign these tests run a few trials of."""
-    name = "reliability_faults"
+def load_script(stem: str):
+    """A script of bench/reliability/ (the campaigns these tests run a bounded part of)."""
+    name = f"reliability_{stem}"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "reliability" / "faults.py")
+        spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "reliability" / f"{stem}.py")
         sys.modules[name] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[name])
     return sys.modules[name]
@@ -86,7 +86,7 @@ def test_an_index_commit_the_store_never_recorded_is_invisible_then_undone(sampl
 @pytest.fixture(scope="module")
 def campaign(tmp_path_factory):
     require_corpus("greve")
-    faults = load_campaign()
+    faults = load_script("faults")
     root = tmp_path_factory.mktemp("faults")
     workspace = faults.Workspace(root / "work", greve=16, reserve=10, rng=random.Random(3))
     first = cli(workspace.config, "reindex", "--quiet")
@@ -123,6 +123,20 @@ def test_a_lock_file_left_by_a_dead_run_does_not_block(sample_index):
     report = reindex(sample_index, workers=1)
     assert report.files_seen == 2
     assert lock.read_text().strip() == str(os.getpid())
+
+
+# -- a reindex while the server is under load -------------------------------------------
+
+@pytest.mark.parametrize("full", [False, True], ids=["plain", "full"])
+def test_a_reindex_under_load_fails_no_request_and_shows_at_once(tmp_path, full):
+    require_corpus("greve")
+    load = load_script("load")
+    figures = load.run(seconds=6, clients=4, greve=8, add=4, full=full, threads=4, seed=5, root=tmp_path)
+    assert figures["all"]["requests"] > 0 and figures["during"]["requests"] > 0
+    assert figures["all"]["failed"] == 0, figures["failures"]
+    assert figures["server_errors"] == []
+    # The first request after the reindex command returned sees the new meetings.
+    assert figures["items_after"] == figures["items_expected_after"] > figures["items_before"]
 
 
 # -- two runs at once ------------------------------------------------------------------
