@@ -22,18 +22,20 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.lang.stopwords import stoplists
 
-from .compounds import CompoundDictionary
+if TYPE_CHECKING:
+    from .compounds import CompoundDictionary
 
 STOPWORDS = frozenset(stoplists["da"])
 
 # Bump when the terms a text produces change: an index built by another version is
 # rebuilt in full by the next reindex.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 EXACT_MARK = "="
 PART_MARK = "+"
@@ -72,10 +74,41 @@ def stem(word: str) -> str:
 def stem_term(word: str) -> str:
     """The stem form a lowercase word is indexed under.
 
+    Besides folding ``å``, it mends a gap in the snowball stemmer: Danish drops the ``e``
+    of a final ``-el`` before an ending (``regel``/``regler``, ``middel``/``midler``,
+    ``titel``/``titler``), which snowball leaves as two stems; here both become one.
+    So a stem is not always a substring of its word.
+
     >>> stem_term("klagerne"), stem_term("århus"), stem_term("aarhus")
     ('klag', 'aarhus', 'aarhus')
+    >>> stem_term("regel"), stem_term("reglerne"), stem_term("rusmiddel"), stem_term("rusmidler")
+    ('regl', 'regl', 'rusmidl', 'rusmidl')
     """
-    return stem(fold(word))
+    stemmed = stem(fold(word))
+    if len(stemmed) >= 5 and _UNSTRESSED_EL.search(stemmed):
+        stemmed = stemmed[:-2] + "l"
+        if stemmed[-2] == stemmed[-3]:  # midd(e)l -> midl, as in midler
+            stemmed = stemmed[:-2] + "l"
+    return stemmed
+
+
+_UNSTRESSED_EL = re.compile(r"[^aeiouyæøå]el$")
+
+
+def findable(form: str) -> str:
+    """A string that every word indexed under ``form`` holds, lowercased and ``å``-folded
+    (for pre-filtering text before analysing it). Forms are such substrings, marks
+    aside, except stems mended by the ``-el`` rule, whose ``l`` then goes too.
+
+    >>> findable("=regler"), findable("+spildevand"), findable("regl"), findable("midl")
+    ('regler', 'spildevand', 'reg', 'mid')
+    """
+    text = form.lstrip(EXACT_MARK + PART_MARK)
+    if form.startswith(EXACT_MARK):
+        return fold(text)
+    if len(text) >= 4 and re.search(r"[^aeiouyæøå]l$", text):
+        return text[:-1]
+    return text
 
 
 def exact_term(word: str) -> str | None:
@@ -181,7 +214,7 @@ def index_forms(word: str, dictionary: CompoundDictionary | None = None) -> tupl
     if word not in STOPWORDS:
         forms.append(EXACT_MARK + word)
     if dictionary is not None:
-        forms += [part_term(p) for p in dictionary.all_parts(word, stem)]
+        forms += [part_term(p) for p in dictionary.all_parts(word)]
     return tuple(dict.fromkeys(forms))
 
 

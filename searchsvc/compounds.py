@@ -8,7 +8,8 @@ directly or by a linking ``s`` or ``e`` (``spildevand-s-plan``, ``ældre-reform`
 Rules that keep false hits down (``bil`` must not find every ``bilag``):
 
 - a part is at least ``MIN_PART`` letters, and a known part is a word seen on its own
-  at least ``MIN_COUNT`` times that is not a function word (``for``, ``med``, ``over``);
+  whose inflections together are seen at least ``MIN_COUNT`` times (``reform`` once and
+  ``reformen`` twice), and that is not a function word (``for``, ``med``, ``over``);
 - a split must cover the whole word, and the fewest parts win (longer, likelier parts);
 - an inflected form of a simple word is not a compound: the split must fall inside
   the word's stem (``aktiv|erede`` is ``aktivere`` inflected, not ``aktiv`` + ``rede``);
@@ -25,10 +26,12 @@ from __future__ import annotations
 import gzip
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh.lang.stopwords import stoplists
+
+from .analysis import stem
 
 DICTIONARY_FILE = "compound-words.tsv.gz"
 MIN_PART = 4
@@ -57,7 +60,7 @@ NOT_TAILS = NOT_PARTS | {
 class CompoundDictionary:
     """Word counts from the corpus, and the splitting of compounds they allow.
 
-    >>> d = CompoundDictionary(Counter({"spildevand": 5, "plan": 9, "planen": 3}))
+    >>> d = CompoundDictionary(Counter({"spildevand": 5, "plan": 9, "planen": 3, "bil": 4}))
     >>> d.parts("spildevandsplanen")
     ['spildevand', 'planen']
     >>> d.parts("bilag") is None
@@ -67,6 +70,7 @@ class CompoundDictionary:
     def __init__(self, counts: Counter[str] | None = None) -> None:
         self.counts: Counter[str] = counts if counts is not None else Counter()
         self._cache: dict[str, list[str] | None] = {}
+        self._stem_counts: Counter[str] | None = None
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -76,34 +80,41 @@ class CompoundDictionary:
         before = len(self.counts)
         self.counts.update(w for w in words if w.isalpha())
         self._cache.clear()
+        self._stem_counts = None
         return len(self.counts) - before
 
     def known(self, word: str) -> bool:
-        """Whether a word may be a part: long enough, common enough, not a function word."""
-        return (len(word) >= MIN_PART and self.counts.get(word, 0) >= MIN_COUNT
-                and word not in NOT_PARTS)
+        """Whether a word may be a part: long enough, seen alone, common enough with its
+        inflections, not a function word."""
+        if len(word) < MIN_PART or word in NOT_PARTS or word not in self.counts:
+            return False
+        if self._stem_counts is None:
+            self._stem_counts = Counter()
+            for seen, count in self.counts.items():
+                self._stem_counts[stem(seen)] += count
+        return self._stem_counts[stem(word)] >= MIN_COUNT
 
-    def parts(self, word: str, stem: Callable[[str], str] | None = None) -> list[str] | None:
+    def parts(self, word: str) -> list[str] | None:
         """The parts of a compound (as written in it, linking letters dropped), or None.
 
-        :param stem: the stemmer; a split must fall inside the word's stem, so that an
-            inflected simple word (``aktiverede``) is not taken for a compound.
+        A split must fall inside the word's stem, so that an inflected simple word
+        (``aktiverede``, stem ``aktiv``) is not taken for a compound.
         """
         if word in self._cache:
             return self._cache[word]
         result = None
         if len(word) >= 2 * MIN_PART and word.isalpha():
-            result = self._split(word, limit=len(stem(word)) if stem else len(word))
+            result = self._split(word, limit=len(stem(word)))
         self._cache[word] = result
         return result
 
-    def all_parts(self, word: str, stem: Callable[[str], str] | None = None) -> list[str]:
+    def all_parts(self, word: str) -> list[str]:
         """Every part at every level: ``spildevandsplanforslag`` gives
         ``spildevandsplan``, ``forslag``, ``spildevand`` and ``plan``."""
         found: list[str] = []
         pending = [word]
         while pending:
-            for part in self.parts(pending.pop(), stem) or ():
+            for part in self.parts(pending.pop()) or ():
                 if part not in found:
                     found.append(part)
                     pending.append(part)

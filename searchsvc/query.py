@@ -21,7 +21,8 @@ into a Whoosh query with the ranking rules:
   ``Spildevandsplan``).
 
 When nothing matches, ``build`` is called again leniently: ``fuzzy`` looks up unknown
-words by their close spellings in the index, ``any`` accepts any of the words.
+words by their close spellings in the index, ``any`` accepts any of the words. A phrase
+stays a phrase: its words in that order are what was asked for.
 """
 
 from __future__ import annotations

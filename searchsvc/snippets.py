@@ -59,7 +59,9 @@ def make_snippet(sections: list[dict], highlight: Highlight,
     if best is None:
         return None
     _, section, found = best
-    return f"{html.escape(section['heading'])}: {_fragment(section['text'], found)}"
+    fragment = _fragment(section["text"], found)
+    heading = section["heading"].strip()
+    return f"{html.escape(heading)}: {fragment}" if heading else fragment
 
 
 def find_matches(text: str, highlight: Highlight, analyze: Callable[[str], Iterable]) -> list[_Match]:

@@ -138,3 +138,49 @@ def live_server(sample_index):
         yield url
     finally:
         stop_server(process)
+
+
+# Greve meetings (by the start of the file name) that the search-quality tests read,
+# beside both Frederiksberg meetings and one Aarhus agenda: indexed in seconds.
+DANISH_GREVE_MEETINGS = (
+    "Klima-, Teknik- og Miljøudvalget_2022-10-13",  # Udbud af buslinje 224
+    "Klima-, Teknik- og Miljøudvalget_2022-11-17",  # ladestandere til el-biler
+    "Klima-, Teknik- og Miljøudvalget_2023-05-25",  # Forslag til Spildevandsplan 2023-2031
+    "Byråd 2022-2025_2023-11-06",                    # Spildevandsplan 2023-2031 - godkendelse
+    "Byråd 2022-2025_2024-01-29",                    # Lejeaftale med Greve Spildevand
+    "Kultur- og Fritidsudvalget_2024-04-24",         # Egnsteateraftale for Opera Hedeland
+    "Sundheds- og Omsorgsudvalget_2024-03-18",       # Ny ældrereform, initiativer i udspil
+    "Sundheds- og Omsorgsudvalget_2024-06-03",       # Ældrereform og status på initiativer
+)
+
+
+@pytest.fixture(scope="session")
+def danish_index(tmp_path_factory):
+    """Real minutes from three municipalities (both Frederiksberg meetings, the Greve
+    meetings above, the Aarhus city council of 2025-10-08) indexed once per session
+    with the real reindex, for the search-quality tests; returns the config."""
+    import glob
+
+    corpus = require_corpus()
+    folder = tmp_path_factory.mktemp("danish")
+    greve, aarhus = folder / "greve", folder / "aarhus"
+    greve.mkdir()
+    aarhus.mkdir()
+    for prefix in DANISH_GREVE_MEETINGS:
+        found = sorted((corpus / "greve").glob(glob.escape(prefix) + "*.json"))
+        assert found, f"no Greve meeting file starts with {prefix!r}"
+        shutil.copy(found[0], greve / found[0].name)
+    shutil.copy(corpus / "aarhus" / "byraad_dagsorden_2025-10-08.html", aarhus)
+    config = load_config(write_config(folder, [(corpus / "frederiksberg", "Frederiksberg Kommune"),
+                                               (greve, "Greve Kommune"), (aarhus, "Aarhus Kommune")]))
+    report = reindex(config, workers=1)
+    assert report.failures == []
+    return config
+
+
+@pytest.fixture(scope="session")
+def danish_archive(danish_index):
+    """An ``Archive`` over ``danish_index``."""
+    from searchsvc.archive import Archive
+
+    return Archive(danish_index.index_path)
