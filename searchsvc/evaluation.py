@@ -4,8 +4,9 @@ A judged set lists queries as people type them, each with a kind (``inflection``
 ``compound``, ``phrase``, ``case number``, ``typo``, ``without æøå``, ``plain``) and
 the items that should come first. An item is named by a journal number (every item
 of the case is relevant) or as ``municipality/YYYY-MM-DD/item number`` (``greve/
-2024-09-10/5``; the municipality is the start of its name). The measures, overall and
-by kind:
+2024-09-10/5``; the municipality is the start of its name), with the start of the
+committee's name when two committees met that day (``greve/2024-11-18/8/social``). The
+measures, overall and by kind:
 
 - **success@3**: the share of queries with a relevant item in the first three;
 - **MRR**: the mean of 1/rank of the first relevant item (0 when none is in the first
@@ -37,11 +38,12 @@ from whoosh.fields import ID, TEXT, Schema
 from .archive import Archive
 from .errors import SearchsvcError
 from .indexer import row_text
+from .model import slugify
 from .search import SearchRequest, search
 
 DEPTH = 20
 KINDS = ("inflection", "compound", "phrase", "case number", "typo", "without æøå", "plain")
-_ITEM_REF = re.compile(r"^([a-zæøå-]+)/(\d{4}-\d{2}-\d{2})/(\d+)$")
+_ITEM_REF = re.compile(r"^([a-zæøå-]+)/(\d{4}-\d{2}-\d{2})/(\d+)(?:/([a-z0-9-]+))?$")
 
 
 class JudgementError(SearchsvcError):
@@ -168,11 +170,17 @@ def resolve(archive: Archive, refs: Iterable[str]) -> set[str]:
     for ref in refs:
         match = _ITEM_REF.match(ref.lower())
         if match:
-            municipality, date, number = match.groups()
-            rows = db.execute("SELECT id FROM items WHERE id LIKE ? AND date = ? AND item_number = ?",
+            municipality, date, number, committee = match.groups()
+            rows = db.execute("SELECT id, committee FROM items WHERE id LIKE ? AND date = ? AND item_number = ?",
                               (f"{municipality}%", date, int(number))).fetchall()
-        else:
-            rows = db.execute("SELECT id FROM items WHERE lower(journal_number) = ?", (ref.lower(),)).fetchall()
+            if committee:
+                rows = [row for row in rows if slugify(row[1]).startswith(committee)]
+            if len({row[1] for row in rows}) > 1:
+                raise JudgementError(f"{ref!r} names items of several committees: add the committee "
+                                     f"({', '.join(sorted(slugify(row[1]) for row in rows))})")
+        else:  # compared in Python: SQLite's lower() leaves Æ, Ø and Å as they are
+            rows = [row for row in db.execute("SELECT id, journal_number FROM items WHERE journal_number IS NOT NULL")
+                    if row[1].lower() == ref.lower()]
         if not rows:
             raise JudgementError(f"{ref!r} names no item in the index")
         found.update(row[0] for row in rows)

@@ -51,16 +51,29 @@ FIELD_ALIASES: dict[str, list[str]] = {
 }
 DEFAULT_FIELDS: dict[str, float] = {**TEXT_FIELDS, "journal": 8.0}
 
-# Ranking weights, relative to a stem match in the same field (tuned on the judged
-# queries in bench/relevance; see README "Search quality").
-EXACT_BONUS = 0.5      # added when the word is found as written
-PART_WEIGHT = 0.3      # a compound part instead of a whole word
-VARIANT_WEIGHT = 0.9   # æ/ø spelling of a word typed with ae/oe
-FUZZY_WEIGHT = 0.5     # a close spelling, in a lenient retry
-PROXIMITY_BOOST = 0.5  # the words of a query near each other
-PROXIMITY_SLOP = 4     # ... within this many positions, in order
-COMPOUND_BONUS = 2.0   # the words of a query as parts of one compound ("plan for
-                       # spildevand" in "Spildevandsplan"): as good as whole words
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ranking rules and their weights, relative to a stem match in the same field.
+
+    Set on the judged queries of bench/relevance (README, "Search quality"); a weight of
+    0 (or False) turns its rule off, which is how bench/relevance/ablation.py measures
+    what each rule is worth.
+    """
+
+    exact_bonus: float = 0.5        # added when the word is found as written
+    part_weight: float = 0.3        # a compound part instead of a whole word
+    variant_weight: float = 0.9     # æ/ø spelling of a word typed with ae/oe
+    fuzzy_weight: float = 0.5       # a close spelling, in a lenient retry
+    proximity_boost: float = 0.5    # the words of a query near each other ...
+    proximity_slop: int = 4         # ... within this many positions, in order
+    compound_bonus: float = 2.0     # the words as parts of one compound ("plan for
+                                    # spildevand" in "Spildevandsplan")
+    optional_function_words: bool = True  # "for", "med" only add to the score
+    journal_first: bool = True      # beside a journal number, other words are optional
+
+
+RANKING = Ranking()
 
 MODES = ("strict", "fuzzy", "any")
 
@@ -320,9 +333,11 @@ class _Context:
     mode: str
     highlight: Highlight
     respellings: dict[str, list[str]]
+    ranking: Ranking = RANKING
 
 
-def build(tree: Node, reader=None, mode: str = "strict") -> tuple[wq.Query, Highlight, dict[str, list[str]]]:
+def build(tree: Node, reader=None, mode: str = "strict",
+          ranking: Ranking | None = None) -> tuple[wq.Query, Highlight, dict[str, list[str]]]:
     """The Whoosh query for a syntax tree, what to mark in snippets, and the respellings
     used (``fuzzy`` mode).
 
@@ -330,8 +345,9 @@ def build(tree: Node, reader=None, mode: str = "strict") -> tuple[wq.Query, High
         words are looked up only as typed.
     :param mode: ``strict``, ``fuzzy`` (unknown words by close spellings) or ``any``
         (any of the words instead of all).
+    :param ranking: the rules and weights (default ``RANKING``).
     """
-    context = _Context(reader, mode, Highlight(), {})
+    context = _Context(reader, mode, Highlight(), {}, ranking or RANKING)
     return _build(tree, context), context.highlight, context.respellings
 
 
@@ -350,12 +366,14 @@ def _build(node: Node, context: _Context, negated: bool = False) -> wq.Query:
 def _and(children: tuple[Node, ...], context: _Context, negated: bool) -> wq.Query:
     """All of the children, except that function words (and, beside a journal number,
     all other words) only add to the score; plus the proximity bonus."""
+    ranking = context.ranking
     plain = [c for c in children if isinstance(c, Word) and c.field is None and not c.prefix]
     journal = [c for c in plain if is_journal_number(c.text)]
     optional: list[Node] = []
-    if journal and not negated:
+    if journal and not negated and ranking.journal_first:
         optional = [c for c in children if c not in journal and not isinstance(c, Negation)]
-    elif any(not is_stopword(c.text) for c in plain) or len(plain) < len(children):
+    elif ranking.optional_function_words and (any(not is_stopword(c.text) for c in plain)
+                                              or len(plain) < len(children)):
         optional = [c for c in plain if is_stopword(c.text)]
     required = [c for c in children if c not in optional]
     if context.mode == "any" and not negated:
@@ -368,7 +386,7 @@ def _and(children: tuple[Node, ...], context: _Context, negated: bool) -> wq.Que
     bonus = [_build(c, _quiet(context), negated) for c in optional]
     if not negated:
         content = [c.text for c in plain if not is_stopword(c.text)]
-        bonus += _proximity(content) + _compound(content)
+        bonus += _proximity(content, ranking) + _compound(content, ranking)
     if bonus:
         query = wq.AndMaybe(query, wq.Or(bonus) if len(bonus) > 1 else bonus[0])
     return query
@@ -376,24 +394,25 @@ def _and(children: tuple[Node, ...], context: _Context, negated: bool) -> wq.Que
 
 def _quiet(context: _Context) -> _Context:
     """The same context, but what is built in it is not marked in snippets."""
-    return _Context(context.reader, context.mode, Highlight(), context.respellings)
+    return _Context(context.reader, context.mode, Highlight(), context.respellings, context.ranking)
 
 
-def _proximity(words: list[str]) -> list[wq.Query]:
-    if len(words) < 2 or len(words) > 8:
+def _proximity(words: list[str], ranking: Ranking) -> list[wq.Query]:
+    if len(words) < 2 or len(words) > 8 or not ranking.proximity_boost:
         return []
     stems = [stem_term(w) for w in words]
-    return [wq.Phrase(name, stems, slop=PROXIMITY_SLOP, boost=TEXT_FIELDS[name] * PROXIMITY_BOOST)
+    return [wq.Phrase(name, stems, slop=ranking.proximity_slop, boost=TEXT_FIELDS[name] * ranking.proximity_boost)
             for name in ("title", "body")]
 
 
-def _compound(words: list[str]) -> list[wq.Query]:
+def _compound(words: list[str], ranking: Ranking) -> list[wq.Query]:
     """Documents where the words are parts of one compound: their part terms share a
     position."""
     words = [w for w in words if w.isalpha()]
-    if len(words) < 2 or len(words) > 4:
+    if len(words) < 2 or len(words) > 4 or not ranking.compound_bonus:
         return []
-    return [wq.SpanNear2([wq.Term(name, part_term(w), boost=TEXT_FIELDS[name] * COMPOUND_BONUS) for w in words],
+    boost = ranking.compound_bonus
+    return [wq.SpanNear2([wq.Term(name, part_term(w), boost=TEXT_FIELDS[name] * boost) for w in words],
                          slop=0, ordered=False, mindist=0)
             for name in ("title", "body")]
 
@@ -404,23 +423,26 @@ def _fields(name: str | None) -> dict[str, float]:
 
 def _forms(word: str, context: _Context, negated: bool) -> list[tuple[str, float]]:
     """The terms a word is looked up by in a text field, with their weights."""
+    ranking = context.ranking
     spellings = [(word, 1.0)]
     if context.reader is not None and not negated:
-        spellings += [(v, VARIANT_WEIGHT) for v in vocabulary.letter_variants(context.reader, word)]
-        if context.mode != "strict" and not vocabulary.is_known(context.reader, word):
+        if ranking.variant_weight:
+            spellings += [(v, ranking.variant_weight) for v in vocabulary.letter_variants(context.reader, word)]
+        if context.mode != "strict" and ranking.fuzzy_weight and not vocabulary.is_known(context.reader, word):
             close = vocabulary.close_words(context.reader, word)
             if close:
                 context.respellings[word] = close
-            spellings += [(c, FUZZY_WEIGHT) for c in close]
+            spellings += [(c, ranking.fuzzy_weight) for c in close]
     forms: dict[str, float] = {}
     for spelling, weight in spellings:
         candidates = [(stem_term(spelling), weight)]
         if not negated:
             exact = exact_term(spelling)
-            if exact is not None and exact != candidates[0][0]:
-                candidates.append((exact, weight * EXACT_BONUS))
-            if spelling.isalpha() and len(spelling) >= MIN_PART and not is_stopword(spelling):
-                candidates.append((part_term(spelling), weight * PART_WEIGHT))
+            if exact is not None and exact != candidates[0][0] and ranking.exact_bonus:
+                candidates.append((exact, weight * ranking.exact_bonus))
+            if (ranking.part_weight and spelling.isalpha() and len(spelling) >= MIN_PART
+                    and not is_stopword(spelling)):
+                candidates.append((part_term(spelling), weight * ranking.part_weight))
         for term, term_weight in candidates:
             forms[term] = max(forms.get(term, 0.0), term_weight)
     return list(forms.items())
@@ -467,18 +489,20 @@ def _phrase(node: Phrase, context: _Context, negated: bool) -> wq.Query:
         if name == "journal":
             continue
         alternatives.append(wq.Phrase(name, stems, boost=weight))
-        if exact != stems and not negated:
-            alternatives.append(wq.Phrase(name, exact, boost=weight * EXACT_BONUS))
+        if exact != stems and not negated and context.ranking.exact_bonus:
+            alternatives.append(wq.Phrase(name, exact, boost=weight * context.ranking.exact_bonus))
     return wq.Or(alternatives)
 
 
 # -- the entry point ------------------------------------------------------------------
 
-def parse_query(text: str | None, schema=None, reader=None, mode: str = "strict") -> ParsedQuery:
+def parse_query(text: str | None, schema=None, reader=None, mode: str = "strict",
+                ranking: Ranking | None = None) -> ParsedQuery:
     """Parse a person's query. Never raises: the worst case is an empty query.
 
     :param reader: the index reader (for æ/ø and close spellings); optional.
     :param mode: ``strict``, or a lenient retry: ``fuzzy`` or ``any`` (see ``build``).
+    :param ranking: the rules and weights (default ``RANKING``).
     """
     tidied, notes = tidy(text or "")
     tree = parse(tidied) if tidied.strip() else None
@@ -487,7 +511,7 @@ def parse_query(text: str | None, schema=None, reader=None, mode: str = "strict"
             notes.append("Søgningen indeholdt ingen ord, der kan søges på.")
             return ParsedQuery(tidied, wq.NullQuery, notes, mode=mode)
         return ParsedQuery("", wq.Every(), notes, mode=mode)
-    query, highlight, respellings = build(tree, reader, mode)
+    query, highlight, respellings = build(tree, reader, mode, ranking)
     return ParsedQuery(tidied, query, notes, tree, highlight, mode, respellings)
 
 

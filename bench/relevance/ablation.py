@@ -1,0 +1,81 @@
+"""What each ranking rule is worth: the judged queries scored with the rules switched on
+one after another, beside Whoosh's defaults.
+
+The index is the same throughout (stems, forms as written and compound parts are all
+indexed); a rule that is off is simply not used by the query. Run it from the repository
+after building the index:
+
+    searchsvc --config bench/relevance/config.toml reindex
+    .venv/bin/python bench/relevance/ablation.py [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from searchsvc import query, search
+from searchsvc.archive import Archive
+from searchsvc.config import load_config
+from searchsvc.evaluation import evaluate, evaluate_baseline, load_judgements
+
+HERE = Path(__file__).resolve().parent
+
+# Cumulative steps: (label, the Ranking fields switched on, lenient retry on).
+OFF = query.Ranking(exact_bonus=0, part_weight=0, variant_weight=0, fuzzy_weight=0, proximity_boost=0,
+                    compound_bonus=0, optional_function_words=False, journal_first=False)
+FULL = query.RANKING
+STEPS = [
+    ("stems only (journal field, field weights)", set(), False),
+    ("+ forms as written rank first", {"exact_bonus"}, False),
+    ("+ function words optional, case number first", {"optional_function_words", "journal_first"}, False),
+    ("+ æ/ø fallbacks for ae/oe", {"variant_weight"}, False),
+    ("+ compound parts", {"part_weight"}, False),
+    ("+ parts of one compound rank together", {"compound_bonus"}, False),
+    ("+ phrase proximity", {"proximity_boost"}, False),
+    ("+ lenient retry (close spellings, any word)", {"fuzzy_weight"}, True),
+]
+
+
+def ranking_with(fields: set[str]) -> query.Ranking:
+    return dataclasses.replace(OFF, **{name: getattr(FULL, name) for name in fields})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("queries", nargs="?", default=str(HERE / "queries.tsv"))
+    parser.add_argument("--config", default=str(HERE / "config.toml"))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    index_path = load_config(args.config).index_path
+    judgements = load_judgements(Path(args.queries))
+    strict_parse = search.parse_query
+    reports = [evaluate_baseline(Archive(index_path), judgements)]
+    switched: set[str] = set()
+    for label, fields, lenient in STEPS:
+        switched |= fields
+        query.RANKING = ranking_with(switched)
+        # Without the lenient retry, every retry parses as strictly as the first try.
+        search.parse_query = strict_parse if lenient else (
+            lambda text, schema=None, reader=None, mode="strict", ranking=None: strict_parse(text, schema, reader))
+        # A fresh archive per step, so that no result is remembered from the step before.
+        reports.append(evaluate(Archive(index_path), judgements, system=label))
+    query.RANKING, search.parse_query = FULL, strict_parse
+
+    if args.json:
+        json.dump([r.to_json() for r in reports], sys.stdout, ensure_ascii=False, indent=2)
+        return
+    kinds = reports[0].kinds()
+    print(f"{'':48} {'succ@3':>6} {'MRR':>6} {'nDCG10':>6}  MRR by kind: " + ", ".join(kinds))
+    for report in reports:
+        overall = report.scores()
+        by_kind = " ".join(f"{report.scores(kind).mrr:5.2f}" for kind in kinds)
+        print(f"{report.system[:48]:48} {overall.success_at_3:6.3f} {overall.mrr:6.3f} {overall.ndcg_at_10:6.3f}  {by_kind}")
+
+
+if __name__ == "__main__":
+    main()
