@@ -41,6 +41,9 @@ MIN_UNKNOWN_HEAD = 5
 MIN_STRONG_TAIL = 6
 MIN_STRONG_COUNT = 10
 LINKS = ("", "s", "e")
+# Longer words are not split: no Danish compound comes near it, and trying every cut of
+# a very long token (a hostile document) costs time that grows with its cube.
+MAX_COMPOUND_CHARS = 60
 
 # Function words and verb prefixes are never parts: "forslag" is not "for" + "slag".
 NOT_PARTS = frozenset(stoplists["da"]) | {
@@ -103,7 +106,7 @@ class CompoundDictionary:
         if word in self._cache:
             return self._cache[word]
         result = None
-        if len(word) >= 2 * MIN_PART and word.isalpha():
+        if 2 * MIN_PART <= len(word) <= MAX_COMPOUND_CHARS and word.isalpha():
             result = self._split(word, limit=len(stem(word)))
         self._cache[word] = result
         return result

@@ -59,6 +59,19 @@ def test_a_word_is_indexed_by_its_stem_and_as_written(item_text):
     assert stem_term("klagerne") == stem_term("klager") == "klag"
 
 
+@pytest.mark.parametrize("one, other", [
+    ("klagerne", "klager"), ("regel", "reglerne"), ("rusmiddel", "rusmidler"),  # -el drops its e
+    ("bolig", "boligerne"), ("mulighed", "muligt"), ("billig", "billigere"),
+])
+def test_inflections_share_a_stem(one, other):
+    assert stem_term(one) == stem_term(other)
+
+
+@pytest.mark.parametrize("one, other", [("bil", "billigere"), ("ven", "venlig"), ("end", "endelig")])
+def test_an_adjective_in_ig_keeps_apart_from_a_shorter_word(one, other):
+    assert stem_term(one) != stem_term(other)
+
+
 def test_function_words_have_no_form_as_written_and_numbers_only_one():
     assert index_forms("og") == ("og",)
     assert index_forms("i") == ("i",)

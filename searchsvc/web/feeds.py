@@ -23,6 +23,15 @@ CSV_COLUMNS = ("id", "date", "municipality", "committee", "item_number", "title"
                "journal_number", "decisions", "closed", "meeting_id", "url")
 
 
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: one starting like a formula (``=``,
+    ``+``, ``-``, ``@``, tab, carriage return) gets a leading apostrophe, as OWASP
+    advises, so that a title such as ``=HYPERLINK(...)`` is never run."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _absolute(path: str) -> str:
     return request.host_url.rstrip("/") + path
 
@@ -88,11 +97,11 @@ def csv_export() -> Response:
         results, page, written = first, 1, 0
         while True:
             for hit in results.results[: CSV_MAX_ROWS - written]:
-                writer.writerow([
+                writer.writerow([_cell(value) for value in (
                     hit["id"], hit["date"], hit["municipality"], hit["committee"], hit["item_number"],
                     hit["title"], hit["journal_number"] or "", " ".join(hit["decisions"]),
                     "ja" if hit["closed"] else "nej", hit["meeting_id"], _absolute(hit["url"]),
-                ])
+                )])
                 written += 1
             yield buffer.getvalue()
             buffer.seek(0)
