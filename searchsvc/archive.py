@@ -2,34 +2,44 @@
 
 ``Archive`` is what the web app and the CLI hold. It notices when a reindex commits
 (a new Whoosh generation, or a new data generation after a full rebuild) and moves to
-it on the next request, without a restart. Searchers are per thread; the facet table
-is built once per index snapshot and shared.
+it on the next request, without a restart. Searchers are per thread; the document
+table (facet codes, sort keys) is built once per index snapshot and shared, from
+per-segment arrays kept across snapshots, so a commit that adds one meeting reads only
+its new segment. Search results are cached per snapshot (``results``).
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from . import indexer
 from .datadir import DataDir
 from .errors import IndexMissing, NotFound
-from .facets import FacetTable
+from .doctable import DocTable, PostingCache, SegmentArrays, Vocabulary
 from .model import ID_PATTERN
 from .store import Store
 
 
+# Results kept per archive: a page of results with its facets is some tens of KB.
+RESULT_CACHE_SIZE = 512
+
+
 @dataclass
 class Snapshot:
-    """One consistent view: a searcher, its facet table and the matching store."""
+    """One consistent view: a searcher, its document table and the matching store."""
 
     generation: str
     searcher: object
-    facets: FacetTable
+    table: DocTable
     store: Store
 
     @property
@@ -44,7 +54,11 @@ class Archive:
         self._lock = threading.Lock()
         self._indexes: dict[str, object] = {}
         self._stores: dict[str, Store] = {}
-        self._facet_tables: dict[tuple[str, int], FacetTable] = {}
+        self._tables: dict[tuple[str, int], DocTable] = {}
+        self._segments: dict[str, SegmentArrays] = {}
+        self._vocabulary = Vocabulary()
+        self._postings = PostingCache()
+        self.results = ResultCache(RESULT_CACHE_SIZE)
 
     def _generation(self) -> Path:
         folder = self.datadir.current()
@@ -84,16 +98,19 @@ class Archive:
         with self._lock:
             ix = self._indexes.get(folder.name)
             if ix is None:
-                ix = self._indexes[folder.name] = whoosh_index.open_dir(str(folder / indexer.WHOOSH_DIR))
+                # Without mmap: Whoosh copies a mapped segment into memory for every
+                # searcher (io.BytesIO over the map), hundreds of MB per thread.
+                storage = FileStorage(str(folder / indexer.WHOOSH_DIR), supports_mmap=False)
+                ix = self._indexes[folder.name] = storage.open_index()
                 self._stores[folder.name] = Store(folder)
                 self._forget_old(folder.name)
             searcher = indexer.searcher_at(ix, self._stores[folder.name].index_commit())
             key = (folder.name, searcher.reader().generation())
-            table = self._facet_tables.get(key)
+            table = self._tables.get(key)
             if table is None:
-                table = FacetTable(searcher.reader())
-                self._facet_tables = {k: v for k, v in self._facet_tables.items() if k[0] == folder.name}
-                self._facet_tables[key] = table
+                table = DocTable.build(searcher.reader(), self._vocabulary, self._segments, self._postings)
+                # Threads still on the previous snapshot keep their own reference to it.
+                self._tables = {key: table}
         if current is not None and current.generation == folder.name:
             current.searcher.close()
         snapshot = Snapshot(folder.name, searcher, table, self._stores[folder.name])
@@ -104,6 +121,11 @@ class Archive:
         for name in [n for n in self._indexes if n != live]:
             del self._indexes[name]
             self._stores.pop(name, None)
+        # A new data generation has new segments and new facet values.
+        self._segments.clear()
+        self._vocabulary = Vocabulary()
+        self._postings = PostingCache()
+        self.results.clear()
 
     @property
     def store(self) -> Store:
@@ -168,3 +190,35 @@ class Archive:
             "failed_files": [(r.path, r.error) for r in store.failed_files()],
             "bytes": self.size_on_disk(),
         }
+
+
+class ResultCache:
+    """The most recently used search results, keyed by (snapshot key, request).
+
+    The snapshot key changes with every commit, so a cached result is never served for
+    an index it was not computed on. Callers get a copy: results are plain data that
+    a page may change as it renders them.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], object]):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                self._entries[key] = found
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return copy.deepcopy(found)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

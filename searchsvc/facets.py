@@ -2,14 +2,12 @@
 
 Each facet is a small class naming its index field and how its values are labelled and
 ordered. Counting does not use Whoosh's ``groupedby`` (which walks every hit in
-Python through the field cache); ``FacetTable`` reads each document's facet values once
-per index snapshot into integer arrays, and counting a result set is then one array
-lookup per matching document.
+Python through the field cache): ``doctable.DocTable`` holds each document's facet
+values as integer codes, and counting a result set is one ``bincount`` per facet.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -91,47 +89,3 @@ class KleFacet(Facet):
 
 FACETS: tuple[Facet, ...] = (MunicipalityFacet(), CommitteeFacet(), YearFacet(), DecisionFacet(), KleFacet())
 FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
-
-
-class FacetTable:
-    """Every document's facet values in one index snapshot, as integer codes."""
-
-    def __init__(self, reader) -> None:
-        size = reader.doc_count_all()
-        self.vocab: dict[str, list[str]] = {f.name: [""] for f in FACETS}  # code 0 = no value
-        self.codes: dict[str, array] = {f.name: array("i", bytes(4 * size)) for f in FACETS if not f.multi}
-        self.multi_codes: dict[str, list[tuple[int, ...]]] = {f.name: [()] * size for f in FACETS if f.multi}
-        lookup: dict[str, dict[str, int]] = {f.name: {} for f in FACETS}
-        for docnum, stored in reader.iter_docs():
-            for facet in FACETS:
-                raw = stored.get(facet.field)
-                if not raw:
-                    continue
-                codes = lookup[facet.name]
-                values = raw.split(",") if facet.multi else [raw]
-                ints = []
-                for value in values:
-                    code = codes.get(value)
-                    if code is None:
-                        code = codes[value] = len(self.vocab[facet.name])
-                        self.vocab[facet.name].append(value)
-                    ints.append(code)
-                if facet.multi:
-                    self.multi_codes[facet.name][docnum] = tuple(ints)
-                else:
-                    self.codes[facet.name][docnum] = ints[0]
-
-    def count(self, docnums: Iterable[int]) -> dict[str, Counter[str]]:
-        """Value counts of every facet over a set of documents."""
-        docnums = list(docnums)
-        counts: dict[str, Counter[str]] = {}
-        for facet in FACETS:
-            vocab = self.vocab[facet.name]
-            if facet.multi:
-                table = self.multi_codes[facet.name]
-                tally = Counter(code for d in docnums for code in table[d])
-            else:
-                tally = Counter(map(self.codes[facet.name].__getitem__, docnums))
-            tally.pop(0, None)
-            counts[facet.name] = Counter({vocab[code]: n for code, n in tally.items()})
-        return counts

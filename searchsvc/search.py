@@ -14,6 +14,7 @@ from datetime import date as Date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import sorting
 
@@ -21,10 +22,13 @@ from .archive import Archive
 from .decisions import DECISION_LABELS
 from .errors import QueryError
 from .facets import FACETS, FacetValue
+from .matches import match_mask
+from .topdocs import top_documents
 from . import vocabulary
 from .analysis import danish_analyzer
 from .compounds import DICTIONARY_FILE, CompoundDictionary
 from .query import MAX_QUERY_CHARS, ParsedQuery, parse_query, positive_words
+from .snippet_tokens import snippet_analyzer, word_forms
 from .snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
@@ -200,61 +204,103 @@ def _sort_facet(sort: str):
                                sorting.FieldFacet("item_number")])
 
 
+def _filter_mask(request: SearchRequest, searcher, table) -> np.ndarray | None:
+    """The documents the request's filters allow (what ``_filter``'s query matches),
+    from the document table's arrays; None when nothing is filtered."""
+    masks = [table.docs_with(facet.name, getattr(request, facet.name)) for facet in FACETS
+             if getattr(request, facet.name)]
+    if request.journal:
+        masks.append(match_mask(wq.Term("journal", request.journal.lower()), searcher, table))
+    if request.date_from:
+        masks.append(table.date >= int(request.date_from.strftime("%Y%m%d")))
+    if request.date_to:
+        masks.append(table.date <= int(request.date_to.strftime("%Y%m%d")))
+    if not masks:
+        return None
+    mask = table.live
+    for other in masks:
+        mask = mask & other
+    return mask
+
+
 def search(archive: Archive, request: SearchRequest, *, snippets: bool = True) -> SearchResults:
     """Run a search: the requested page of results, facet counts over all matches.
+
+    Results are cached per index snapshot (a commit makes a new one); each caller
+    gets its own copy.
 
     :param snippets: False leaves each result's ``snippet`` None (exports that do not show them).
     :raise IndexMissing: before the first reindex.
     """
     snapshot = archive.snapshot()
+    return archive.results.get_or_compute((snapshot.key, request, snippets),
+                                          lambda: _search(archive, snapshot, request, snippets=snippets))
+
+
+def _search(archive: Archive, snapshot, request: SearchRequest, *, snippets: bool = True) -> SearchResults:
     searcher = snapshot.searcher
+    table = snapshot.table
     reader = searcher.reader()
     parsed: ParsedQuery = parse_query(request.q, searcher.schema, reader)
     filter_query = _filter(request)
+    filter_mask = _filter_mask(request, searcher, table) if filter_query is not None else None
     messages = list(parsed.notes)
 
-    def matching_docs(parsed: ParsedQuery) -> list[int]:
-        if parsed.is_empty:
-            return list(searcher.docs_for_query(filter_query or wq.Every()))
-        matching = wq.And([parsed.query, filter_query]) if filter_query else parsed.query
-        return list(searcher.docs_for_query(matching))
+    def matching_docs(parsed: ParsedQuery) -> np.ndarray:
+        # A mask over the snapshot's documents (matches.py), not a walk over Whoosh's matchers.
+        mask = match_mask(wq.Every() if parsed.is_empty else parsed.query, searcher, table)
+        return mask if filter_mask is None else mask & filter_mask
 
     docnums = matching_docs(parsed)
     relaxed = None
-    if not docnums and parsed.tree is not None:
+    if not docnums.any() and parsed.tree is not None:
         # Nothing matched every word as typed: retry with close spellings, then any word.
         for mode in ("fuzzy", "any"):
             retry = parse_query(request.q, searcher.schema, reader, mode=mode)
             if retry.query == parsed.query:
                 continue
             docnums = matching_docs(retry)
-            if docnums:
+            if docnums.any():
                 parsed, relaxed = retry, mode
                 messages.append(_relaxed_message(retry))
                 break
-    if not docnums and parsed.tree is not None:
+    if not docnums.any() and parsed.tree is not None:
         messages.append("Ingen resultater. Prøv andre eller færre ord"
                         + (", eller fjern en afgrænsning." if filter_query is not None else "."))
     suggestion = _suggestion(reader, parsed, request.q)
-    counts = snapshot.facets.count(docnums)
+    total = int(docnums.sum())
+    counts = {facet.name: table.counts(facet.name, docnums) for facet in FACETS}
 
     sort = request.effective_sort
     start = (request.page - 1) * request.per_page
     hits: list[tuple[int, float | None]] = []
-    if docnums and start < len(docnums):
-        results = searcher.search(parsed.query if not parsed.is_empty else wq.Every(),
-                                  filter=filter_query, limit=start + request.per_page,
-                                  sortedby=_sort_facet(sort) if sort != "relevance" or parsed.is_empty else None,
-                                  terms=False)
-        scored = sort == "relevance" and not parsed.is_empty
-        hits = [(hit.docnum, hit.score if scored else None) for hit in results[start:]]
+    if sort in ("newest", "oldest"):
+        # Date order is precomputed per snapshot: a page is a slice of it.
+        hits = [(docnum, None) for docnum in table.page(docnums, sort, start, request.per_page)]
+    elif total and start < total:
+        top = None
+        if sort == "relevance" and not parsed.is_empty:
+            # The exact best scores without scoring every match in Python (topdocs.py).
+            top = top_documents(searcher, table, parsed.query, docnums, start + request.per_page)
+        if top is not None:
+            hits = list(top[start:])
+        else:
+            allowed = None if filter_mask is None else set(np.flatnonzero(docnums).tolist())
+            results = searcher.search(parsed.query if not parsed.is_empty else wq.Every(),
+                                      filter=allowed, limit=start + request.per_page,
+                                      sortedby=_sort_facet(sort) if sort != "relevance" or parsed.is_empty else None,
+                                      terms=False)
+            scored = sort == "relevance" and not parsed.is_empty
+            hits = [(hit.docnum, hit.score if scored else None) for hit in results[start:]]
 
     ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in hits]
     rows = snapshot.store.items(ids)
     analyzer = _snippet_analyzer(archive.datadir.path / snapshot.generation)
-
-    def analyze(text: str):
-        return analyzer(text, chars=True, positions=True, mode="index")
+    highlight = parsed.highlight
+    # The analyser's tokens, but only where a snippet can use them (snippet_tokens.py).
+    analyze = snippet_analyzer(word_forms(analyzer),
+                               set().union(*highlight.concepts, *(f for p in highlight.phrases for f in p)),
+                               highlight.prefixes)
 
     results_out = []
     for (docnum, score), item_id in zip(hits, ids):
@@ -281,7 +327,7 @@ def search(archive: Archive, request: SearchRequest, *, snippets: bool = True) -
         facet.name: facet.values(counts[facet.name], getattr(request, facet.name))
         for facet in FACETS
     }
-    return SearchResults(request=request, total=len(docnums), results=results_out, facets=facets,
+    return SearchResults(request=request, total=total, results=results_out, facets=facets,
                          suggestion=suggestion, messages=messages, parsed_query=parsed.text,
                          relaxed=relaxed)
 

@@ -1,0 +1,150 @@
+"""Fast tokens for snippets: the index analyser's output, one distinct word at a time.
+
+A snippet looks at every section of every result on a page, and running Whoosh's
+analyser over all that text (a generator per filter, a token object per word form)
+costs more than the search itself. Three things make it cheap without changing a
+single snippet:
+
+- a word's forms depend on the word alone (the tokenizer splits, each filter turns
+  one token into forms), so they are computed once per distinct word and remembered;
+- a section none of whose distinct words has a query form yields no tokens at all
+  (the snippet finds no match in it either way);
+- of a section that can match, only the words that do are passed on, with one
+  placeholder wherever other words lie between them, so a phrase still matches only
+  where its words are adjacent.
+
+This holds for analysers made of a ``RegexTokenizer`` and the per-word filters named
+in ``PER_WORD_FILTERS``; for any other analyser every call goes to the analyser itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+from whoosh.analysis import RegexTokenizer
+
+# Filters that turn each token into forms of that token alone (no context, no state).
+PER_WORD_FILTERS = {"LowercaseFilter", "NormalizeFilter", "DanishFilter", "DanishStemFilter"}
+MARKS = "=+"
+# Never a form of any word, and never the start of one: it stands for skipped words.
+PLACEHOLDER = "\x00"
+MAX_WORDS = 300_000
+
+
+class Token:
+    """What the snippet code reads of a Whoosh token."""
+
+    __slots__ = ("text", "pos", "startchar", "endchar")
+
+    def __init__(self, text: str, pos: int, startchar: int, endchar: int) -> None:
+        self.text = text
+        self.pos = pos
+        self.startchar = startchar
+        self.endchar = endchar
+
+
+class WordForms:
+    """An analyser's index forms per word, remembered, and the words per form."""
+
+    def __init__(self, analyzer) -> None:
+        self.analyzer = analyzer
+        items = getattr(analyzer, "items", None) or []
+        self.per_word = (
+            bool(items) and isinstance(items[0], RegexTokenizer) and not items[0].gaps
+            and all(type(f).__name__ in PER_WORD_FILTERS for f in items[1:])
+        )
+        self.pattern = items[0].expression if self.per_word else None
+        self._forms: dict[str, tuple[str, ...] | None] = {}
+        self._words: dict[str, set[str]] = {}  # form -> the words known to have it
+        self.lock = threading.RLock()
+
+    def analyze(self, text: str) -> list[Token]:
+        """The analyser's own tokens (index mode, positions and characters)."""
+        return [Token(t.text, t.pos, t.startchar, t.endchar)
+                for t in self.analyzer(text, positions=True, chars=True, mode="index")]
+
+    def forms(self, word: str) -> tuple[str, ...] | None:
+        """A token's forms, or None when the word alone would not tokenize as one token."""
+        found = self._forms.get(word, False)
+        if found is False:
+            tokens = self.analyze(word)
+            whole = all(t.pos == 0 and t.startchar == 0 and t.endchar == len(word) for t in tokens)
+            found = tuple(t.text for t in tokens) if whole else None
+            with self.lock:
+                if len(self._forms) >= MAX_WORDS:
+                    self._forms.clear()
+                    self._words.clear()
+                self._forms[word] = found
+                for form in found or ():
+                    self._words.setdefault(form, set()).add(word)
+        return found
+
+    def unknown(self, words: set[str]) -> set[str]:
+        """The words whose forms have not been computed yet."""
+        known = self._forms
+        return {word for word in words if word not in known}
+
+    def words_with(self, forms: frozenset[str], prefixes: tuple[str, ...]) -> set[str]:
+        """The known words with one of ``forms``, or a form starting with a prefix."""
+        with self.lock:
+            found = set().union(*(self._words.get(f, ()) for f in forms))
+            if prefixes:
+                for form, words in self._words.items():
+                    if form.startswith(prefixes):
+                        found |= words
+        return found
+
+
+def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[str]
+                     ) -> Callable[[str], list[Token]]:
+    """An ``analyze(text)`` for ``snippets.make_snippet`` that finds the same matches
+    as the analyser itself when the snippet marks only words with one of ``forms`` or
+    a form starting with one of ``prefixes``."""
+    forms = frozenset(forms)
+    prefixes = tuple(prefixes)
+    if not words.per_word:
+        return words.analyze
+    if not forms and not prefixes:
+        return lambda text: []
+    wanted = words.words_with(forms, prefixes)
+
+    def analyze(text: str) -> list[Token]:
+        # The distinct words first, with set operations: most sections hold no query word.
+        tokens = words.pattern.findall(text)
+        present = set(tokens)
+        for word in words.unknown(present):
+            word_forms = words.forms(word)
+            if word_forms is None:
+                return words.analyze(text)
+            if any(f in forms or (prefixes and f.startswith(prefixes)) for f in word_forms):
+                wanted.add(word)
+        if present.isdisjoint(wanted):
+            return []
+        hits = [pos for pos, word in enumerate(tokens) if word in wanted]
+        spans = [match.span() for match in words.pattern.finditer(text)]
+        out: list[Token] = []
+        previous = None
+        for pos in hits:
+            if previous is not None and pos > previous + 1:  # words in between
+                out.append(Token(PLACEHOLDER, pos - 1, *spans[pos - 1]))
+            start, end = spans[pos]
+            for form in words.forms(tokens[pos]):
+                out.append(Token(form, pos, start, end))
+            previous = pos
+        return out
+
+    return analyze
+
+
+_BY_ANALYZER: dict[int, tuple[object, WordForms]] = {}
+
+
+def word_forms(analyzer) -> WordForms:
+    """The remembered forms of one analyser (kept for the few analysers in use)."""
+    found = _BY_ANALYZER.get(id(analyzer))
+    if found is None or found[0] is not analyzer:
+        if len(_BY_ANALYZER) >= 8:
+            _BY_ANALYZER.clear()
+        found = _BY_ANALYZER[id(analyzer)] = (analyzer, WordForms(analyzer))
+    return found[1]

@@ -1,0 +1,59 @@
+"""Query matching as set algebra over posting lists: the same documents Whoosh matches."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from conftest import require_corpus, write_config
+from searchsvc.archive import Archive
+from searchsvc.config import load_config
+from searchsvc.matches import match_mask
+from searchsvc.query import parse_query
+from searchsvc.reindex import reindex
+
+# Words, several words, phrases, operators, prefixes, fields, case numbers, nonsense.
+QUERIES = [
+    "budget", "skole", "lokalplan", "Greve", "og", "ældrereform", "spildevand", "budget 2024",
+    "klima miljø", "godkendelse af dagsorden", '"godkendelse af"', '"lokalplan for"',
+    "budget OR regnskab", "skole -budget", "NOT budget", "budget -", "lokal*", "udv*",
+    "titel:budget", "beslutning:godkendt", "udvalg:byråd", "sag:22-012446", "22-012446",
+    "23-*", "xyzzy", "budget xyzzy", "æ", "(budget OR klima) -skole", '"budget" "regnskab"',
+]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("matches")
+    greve = folder / "greve"
+    greve.mkdir()
+    for path in sorted(require_corpus("greve").glob("*.json"))[::25]:
+        shutil.copy(path, greve / path.name)
+    config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
+    assert reindex(config, workers=1).failures == []
+    return Archive(config.index_path)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_same_documents_as_whoosh(archive, text):
+    snapshot = archive.snapshot()
+    searcher = snapshot.searcher
+    query = parse_query(text, searcher.schema, searcher.reader()).query
+    expected = set(searcher.docs_for_query(query))
+    mask = match_mask(query, searcher, snapshot.table)
+    assert set(np.flatnonzero(mask).tolist()) == expected
+
+
+def test_shapes_whoosh_builds_itself(archive):
+    snapshot = archive.snapshot()
+    searcher, table = snapshot.searcher, snapshot.table
+    for query in (wq.And([wq.Term("body", "budget"), wq.Not(wq.Term("body", "skol"))]),
+                  wq.AndNot(wq.Term("body", "budget"), wq.Term("title", "budget")),
+                  wq.AndMaybe(wq.Term("body", "budget"), wq.Term("body", "skol")),
+                  wq.Or([]), wq.And([]), wq.Every(), wq.Term("nofield", "x"),
+                  wq.NumericRange("date", 20230101, 20231231), wq.Term("year", "2023")):
+        expected = set(searcher.docs_for_query(query))
+        assert set(np.flatnonzero(match_mask(query, searcher, table)).tolist()) == expected, query

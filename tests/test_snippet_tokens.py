@@ -1,0 +1,82 @@
+"""Snippet tokens: the snippets the analyser's own tokens give, from far fewer tokens."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
+
+from conftest import require_corpus, write_config
+from searchsvc.analysis import TOKEN_PATTERN
+from searchsvc.archive import Archive
+from searchsvc.config import load_config
+from searchsvc.query import parse_query
+from searchsvc.reindex import reindex
+from searchsvc.search import _snippet_analyzer
+from searchsvc.snippet_tokens import WordForms, snippet_analyzer, word_forms
+from searchsvc.snippets import make_snippet
+
+QUERIES = [
+    "budget", "skole", "lokalplan", "Greve", "og", "ældrereform", "spildevand", "budget 2024",
+    '"godkendelse af"', '"lokalplan for"', "budget OR regnskab", "skole -budget", "lokal*",
+    "udv*", "23-*", "plan for spildevand", "århus", "aarhus", "på", "orientering fra formanden",
+    "Økonomiudvalget", "2023", "borgerdialog i fokus",
+]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("snippets")
+    greve = folder / "greve"
+    greve.mkdir()
+    for path in sorted(require_corpus("greve").glob("*.json"))[5::30]:
+        shutil.copy(path, greve / path.name)
+    config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
+    assert reindex(config, workers=1).failures == []
+    return Archive(config.index_path)
+
+
+def highlight_forms(highlight) -> set[str]:
+    return set().union(*highlight.concepts, *(f for p in highlight.phrases for f in p))
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_same_snippets(archive, text):
+    snapshot = archive.snapshot()
+    searcher = snapshot.searcher
+    analyzer = _snippet_analyzer(archive.datadir.path / snapshot.generation)
+    parsed = parse_query(text, searcher.schema, searcher.reader())
+    highlight = parsed.highlight
+    fast = snippet_analyzer(word_forms(analyzer), highlight_forms(highlight), highlight.prefixes)
+
+    def slow(section: str):
+        return analyzer(section, chars=True, positions=True, mode="index")
+
+    ids = [hit["id"] for hit in searcher.search(parsed.query, limit=25)] if not parsed.is_empty else []
+    ids += [fields["id"] for fields in list(searcher.all_stored_fields())[::40]]
+    rows = snapshot.store.items(ids)
+    marked = 0
+    for row in rows.values():
+        expected = make_snippet(row["sections"], highlight, slow)
+        assert make_snippet(row["sections"], highlight, fast) == expected
+        marked += "<mark>" in (expected or "")
+    if text not in ("23-*",):
+        assert marked  # the comparison covered snippets with marks
+
+
+def test_words_tokenize_alone_as_in_context():
+    words = WordForms(RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter())
+    assert words.per_word
+    assert words.forms("Budget") == ("budget",)
+    assert words.forms("15.04.10-P20-3-20") == ("15.04.10-p20-3-20",)
+    assert words.forms("a.b") is None  # two tokens: not a word
+
+
+def test_other_analysers_go_to_the_analyser():
+    analyzer = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter()
+    words = WordForms(analyzer)
+    assert not words.per_word
+    analyze = snippet_analyzer(words, {"budget"}, [])
+    text = "Budget og regnskab for budget"
+    assert [(t.text, t.startchar) for t in analyze(text)] == [(t.text, t.startchar) for t in analyzer(text, chars=True)]

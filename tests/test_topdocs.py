@@ -1,0 +1,80 @@
+"""Ranking from score bounds: the exact top documents and scores of a full Whoosh ranking."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from conftest import require_corpus, write_config
+from searchsvc.archive import Archive
+from searchsvc.config import load_config
+from searchsvc.matches import match_mask
+from searchsvc.query import parse_query
+from searchsvc.reindex import reindex
+from searchsvc.search import SearchRequest, _filter_mask
+from searchsvc.topdocs import top_documents
+
+QUERIES = [
+    "budget", "skole", "lokalplan", "Greve", "ældrereform", "spildevand", "budget 2024",
+    "klima miljø", "godkendelse af dagsorden", '"godkendelse af"', '"lokalplan for"',
+    "budget OR regnskab", "skole -budget", "NOT budget", "titel:budget", "beslutning:godkendt",
+    "udvalg:byråd", "sag:22-012446", "22-012446 budget", "orientering fra formanden",
+    "økonomi og regnskab", "plan for spildevand",
+]
+# Queries where many items score the same (the same standing agenda item at every
+# meeting): bounds cannot tell them apart, and Whoosh ranks them itself.
+TIES = {'"godkendelse af"', "NOT budget", "udvalg:byråd", "orientering fra formanden"}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("topdocs")
+    greve = folder / "greve"
+    greve.mkdir()
+    for path in sorted(require_corpus("greve").glob("*.json"))[3::20]:
+        shutil.copy(path, greve / path.name)
+    config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
+    assert reindex(config, workers=1).failures == []
+    return Archive(config.index_path)
+
+
+def whoosh_ranking(searcher, query, allowed: set[int], limit: int) -> list[tuple[int, float]]:
+    """Every match scored by Whoosh, best first, ties by document number."""
+    hits = searcher.search(query, filter=allowed, limit=None, terms=False)
+    return sorted(((hit.docnum, hit.score) for hit in hits), key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("limit", [1, 20, 60])
+def test_the_top_of_the_full_ranking(archive, text, limit):
+    snapshot = archive.snapshot()
+    searcher = snapshot.searcher
+    query = parse_query(text, searcher.schema, searcher.reader()).query
+    mask = match_mask(query, searcher, snapshot.table)
+    if not mask.any():
+        pytest.skip("no match in this sample")
+    top = top_documents(searcher, snapshot.table, query, mask, limit)
+    if top is None:
+        assert text in TIES
+        return
+    assert top == whoosh_ranking(searcher, query, set(np.flatnonzero(mask).tolist()), limit)
+
+
+def test_within_filters(archive):
+    snapshot = archive.snapshot()
+    searcher, table = snapshot.searcher, snapshot.table
+    request = SearchRequest(q="budget", year=("2023", "2024"))
+    query = parse_query(request.q, searcher.schema, searcher.reader()).query
+    mask = match_mask(query, searcher, table) & _filter_mask(request, searcher, table)
+    allowed = set(np.flatnonzero(mask).tolist())
+    assert 0 < len(allowed) < int(match_mask(query, searcher, table).sum())
+    assert top_documents(searcher, table, query, mask, 20) == whoosh_ranking(searcher, query, allowed, 20)
+
+
+def test_prefixes_are_left_to_whoosh(archive):
+    snapshot = archive.snapshot()
+    searcher = snapshot.searcher
+    query = parse_query("budg*", searcher.schema, searcher.reader()).query
+    assert top_documents(searcher, snapshot.table, query, match_mask(query, searcher, snapshot.table), 20) is None
