@@ -11,6 +11,7 @@ its new segment. Search results are cached per snapshot (``results``).
 from __future__ import annotations
 
 import copy
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -79,7 +80,7 @@ class Archive:
         for attempt in range(5):
             try:
                 return self._snapshot()
-            except (OSError, whoosh_index.EmptyIndexError):
+            except (OSError, sqlite3.OperationalError, whoosh_index.EmptyIndexError):
                 # A reindex replaced the files between reading the pointer and opening
                 # them (a full rebuild published, an old commit cleaned): look again.
                 if attempt == 4:
@@ -102,7 +103,7 @@ class Archive:
                 # searcher (io.BytesIO over the map), hundreds of MB per thread.
                 storage = FileStorage(str(folder / indexer.WHOOSH_DIR), supports_mmap=False)
                 ix = self._indexes[folder.name] = storage.open_index()
-                self._stores[folder.name] = Store(folder)
+                self._stores[folder.name] = Store(folder, create=False)
                 self._forget_old(folder.name)
             searcher = indexer.searcher_at(ix, self._stores[folder.name].index_commit())
             key = (folder.name, searcher.reader().generation())

@@ -163,8 +163,11 @@ def _decode(row: sqlite3.Row) -> dict:
 class Store:
     """The SQLite item store under the index folder. One connection per thread."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, create: bool = True) -> None:
+        """:param create: create the store when it does not exist (a reader passes False:
+            a generation deleted under it must not come back as an empty store)."""
         self.path = Path(folder) / STORE_FILE
+        self.create = create
         self._local = threading.local()
 
     @property
@@ -177,8 +180,12 @@ class Store:
         if connection is None and self.path.exists() and not os.access(self.path.parent, os.W_OK):
             connection = self._local.connection = _read_only(self.path)
         if connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            if self.create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            else:  # mode=rw: fails when the file is gone, instead of creating it
+                connection = sqlite3.connect(f"{self.path.as_uri()}?mode=rw", uri=True, timeout=30,
+                                             isolation_level=None)
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")

@@ -15,6 +15,7 @@ import random
 import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -114,6 +115,20 @@ def test_a_killed_reindex_leaves_a_whole_corpus_and_the_next_run_restores_it(cam
     assert trial.problems == []
     assert trial.visible in ("previous", "new") and trial.orphans == 0
     assert trial.items_after > 0
+
+
+def test_a_reader_never_brings_back_a_generation_a_full_rebuild_deleted(sample_index):
+    server = Archive(sample_index.index_path)
+    before = integrity.check(sample_index.index_path, server).searchable
+    old = DataDir(sample_index.index_path).current()
+    reindex(sample_index, full=True, workers=1)
+    assert not old.exists()
+    # A reader thread that read the pointer just before the publish opens the old store.
+    with pytest.raises(sqlite3.OperationalError):
+        Store(old, create=False).item_ids()
+    assert not old.exists()
+    assert integrity.check(sample_index.index_path, server).searchable == before
+    assert integrity.leftovers(sample_index.index_path) == []
 
 
 def test_a_lock_file_left_by_a_dead_run_does_not_block(sample_index):
