@@ -81,8 +81,11 @@ class DataDir:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip()
                 raise IndexLocked(
                     f"another reindex is running on {self.path}; wait for it to finish"
+                    + (f" (process {holder}), or use --wait" if holder.isdigit() else ", or use --wait")
                 ) from None
             handle.seek(0)
             handle.truncate()

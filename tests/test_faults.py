@@ -181,6 +181,7 @@ def test_two_reindex_runs_at_once(tmp_path):
         first.wait(timeout=600)
     assert second.returncode == 3
     assert second.stderr.startswith("Error: another reindex is running on ") and "Traceback" not in second.stderr
+    assert f"(process {first.pid}), or use --wait" in second.stderr   # who holds it, and what to do
     assert first.returncode == 0, first.stderr
     assert waiting.returncode == 0 and " 0 parsed, 20 unchanged" in waiting.stdout
     assert_whole(index)
