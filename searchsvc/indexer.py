@@ -6,6 +6,9 @@ and the facet fields. Display data comes from the item store.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,6 +16,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
@@ -81,11 +85,17 @@ def item_document(row: dict) -> dict:
     return document
 
 
+def _storage(folder: Path) -> FileStorage:
+    # Without mmap: Whoosh copies a mapped segment whole into memory (io.BytesIO over
+    # the map) each time a reader opens it; read from the file instead.
+    return FileStorage(str(folder), supports_mmap=False)
+
+
 def create_index(generation: Path):
     """Create an empty index in a generation folder."""
     folder = generation / WHOOSH_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(str(folder), make_schema())
+    return _storage(folder).create_index(make_schema())
 
 
 def open_index(generation: Path):
@@ -93,7 +103,7 @@ def open_index(generation: Path):
     folder = generation / WHOOSH_DIR
     if not whoosh_index.exists_in(str(folder)):
         return create_index(generation)
-    return whoosh_index.open_dir(str(folder))
+    return _storage(folder).open_index()
 
 
 def outdated(generation: Path) -> bool:
@@ -125,26 +135,41 @@ def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
     return dictionary
 
 
+# Each indexing process gets at least this many documents: below it, starting processes
+# costs more than it saves.
+PARALLEL_ROWS = 1000
+
+
 def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterable[str] = (),
-                  add_rows: Iterable[dict] = (), optimize: bool = False) -> int:
+                  add_rows: Iterable[dict] = (), optimize: bool = False, procs: int = 1) -> int:
     """Apply one batch of changes in a single commit; return the documents added.
 
     Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are
     added, split into compound parts with the generation's dictionary, which first
     learns the words of ``add_rows``. The previous commit stays readable until
     ``drop_old_commits``: readers keep using it until the store records the new one.
+
+    :param procs: processes to index ``add_rows`` with (each writes a segment of its
+        own, in row order); many rows only, and only where processes fork.
     """
     add_rows = list(add_rows)
     dictionary = update_dictionary(Path(ix.storage.folder).parent, add_rows)
     writer = _KeepingWriter(ix, limitmb=256)
     attach_dictionary(writer.schema, dictionary)
+    procs = min(procs, len(add_rows) // PARALLEL_ROWS)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        procs = 1
     added = 0
     try:
-        for source in remove_sources:
-            writer.delete_by_term("source", source)
-        for item_id in remove_ids:
-            writer.delete_by_term("id", item_id)
-        for row in add_rows:
+        if writer.segments:  # an empty index (a full rebuild) has nothing to delete
+            for source in remove_sources:
+                writer.delete_by_term("source", source)
+            for item_id in remove_ids:
+                writer.delete_by_term("id", item_id)
+        if procs > 1:
+            writer.extra_segments = _write_segments(ix, add_rows, dictionary, procs)
+            added = len(add_rows)
+        for row in add_rows if procs <= 1 else ():
             writer.add_document(**item_document(row))
             added += 1
     except BaseException:
@@ -159,8 +184,71 @@ class _KeepingWriter(SegmentWriter):
     deletes them at once), so that the store can go on naming it until its transaction
     commits, and a run killed in between leaves both readable."""
 
+    extra_segments: list = []  # written by other processes (``_write_segments``)
+
     def _commit_toc(self, segments) -> None:
+        segments = [*segments, *self.extra_segments]
         TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+
+
+# What forked indexing processes read (copy-on-write, never pickled).
+_FORKED: dict = {}
+
+
+def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs: int) -> list:
+    """Index rows in ``procs`` forked processes, each writing one segment of a slice of
+    them; the segments in row order, for the caller's commit to list.
+
+    :raise RuntimeError: a process failed or died (its error in the message).
+    """
+    context = multiprocessing.get_context("fork")
+    bounds = [len(rows) * n // procs for n in range(procs + 1)]
+    results = context.Queue()
+    _FORKED.update(rows=rows, dictionary=dictionary)
+    processes = []
+    try:
+        processes = [context.Process(target=_segment_process, daemon=True,
+                                     args=(ix.storage.folder, ix.indexname, bounds[n], bounds[n + 1],
+                                           n, results, os.getpid()))
+                     for n in range(procs)]
+        for process in processes:
+            process.start()
+        segments: dict[int, object] = {}
+        while len(segments) < procs:
+            try:
+                number, segment, error = results.get(timeout=1)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in processes):
+                    raise RuntimeError("an indexing process died") from None
+                continue
+            if error is not None:
+                raise RuntimeError(f"an indexing process failed: {error}")
+            segments[number] = segment
+        return [segments[n] for n in range(procs)]
+    finally:
+        _FORKED.clear()
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+
+
+def _segment_process(folder: str, indexname: str, start: int, end: int, number: int,
+                     results, parent: int) -> None:
+    """One indexing process: rows[start:end] into a new segment, reported on ``results``."""
+    from .reindex import _die_with_parent  # a process that outlives the reindex holds nothing
+
+    _die_with_parent(parent)
+    try:
+        ix = _storage(Path(folder)).open_index(indexname)
+        # No lock: the parent holds the writer's lock and commits the segments.
+        writer = SegmentWriter(ix, _lk=False, limitmb=256)
+        attach_dictionary(writer.schema, _FORKED["dictionary"])
+        for row in _FORKED["rows"][start:end]:
+            writer.add_document(**item_document(row))
+        results.put((number, writer._finalize_segment(), None))
+    except BaseException as error:  # reported to the parent, which stops the run
+        results.put((number, None, f"{type(error).__name__}: {error}"))
 
 
 def latest_commit(ix) -> int:

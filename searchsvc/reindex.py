@@ -164,7 +164,7 @@ def reindex(config: Config, *, full: bool = False, progress: Progress | None = N
 
     :param full: rebuild from scratch into a new generation, published when complete.
     :param progress: called with (files parsed, files to parse).
-    :param workers: parser processes (default: one per core).
+    :param workers: parser and indexing processes (default: one per core).
     :param wait: wait for a running reindex instead of failing.
     :raise IndexLocked: another reindex is running and ``wait`` is false.
     :raise IndexWriteError: the index folder cannot be written (full, read-only); what
@@ -207,7 +207,8 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             outcomes = _parse_all(candidates, progress, workers)
             vanished = [path for path in manifest if path not in discovered]
             carry_from = previous if generation is not live else None
-            _apply(store, ix, manifest, outcomes, unchanged_failures, vanished, carry_from, report)
+            _apply(store, ix, manifest, outcomes, unchanged_failures, vanished, carry_from, report,
+                   workers=workers if workers is not None else (os.cpu_count() or 1))
         except BaseException:
             _give_back_space(generation, live, store, ix)
             raise
@@ -258,7 +259,7 @@ def _changed_files(config: Config, manifest: dict[str, FileRecord], report: Rein
 
 def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Outcome],
            unchanged_failures: list[FileRecord], vanished: list[str], carry_from: Store | None,
-           report: ReindexReport) -> None:
+           report: ReindexReport, workers: int = 1) -> None:
     """Write one batch to the store and the index: the store commits only after the index,
     recording the index commit that matches it (readers open that one, so a run killed
     between the two commits is invisible to them)."""
@@ -304,7 +305,8 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
         if changed_sources or add_rows:
             # Ids are global: an item re-parsed from another file must not be doubled.
             ids = [row["id"] for row in add_rows]
-            indexer.write_changes(ix, remove_sources=changed_sources, remove_ids=ids, add_rows=add_rows)
+            indexer.write_changes(ix, remove_sources=changed_sources, remove_ids=ids, add_rows=add_rows,
+                                  procs=workers)
         store.set_index_commit(indexer.latest_commit(ix))
     indexer.drop_old_commits(ix)
 
