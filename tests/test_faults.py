@@ -103,14 +103,16 @@ def campaign(tmp_path_factory):
     ("full", "write"),
     ("full", "event"),     # the new generation's index committed, not yet published
     ("plain", "parse"),
+    ("plain", "write"),    # the writer's files appearing
     ("plain", "event"),    # the index committed, the store not yet
 ])
 def test_a_killed_reindex_leaves_a_whole_corpus_and_the_next_run_restores_it(campaign, mode, target):
     faults, workspace, calibration, server = campaign
-    kill_after = None
-    if target != "event":
+    if target in faults.EVENTS[mode]:
+        low, high = faults.DELAYS[target]
+    else:
         low, high = faults.windows(calibration[mode])[target]
-        kill_after = (low + high) / 2
+    kill_after = (low + high) / 2
     trial = faults.run_trial(workspace, faults.Trial(0, mode, target, kill_after), server, log=lambda t: None)
     assert trial.problems == []
     assert trial.visible in ("previous", "new") and trial.orphans == 0

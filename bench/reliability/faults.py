@@ -13,10 +13,12 @@ CLI in a subprocess, kills it with SIGKILL at a chosen moment, and then checks:
 - the next reindex (the same command again) exits 0, leaves no stale generation or
   index commit behind, and serves exactly the items that parsing the files gives.
 
-Kill moments come from a calibration run (the same reindex, instrumented in-process,
-over a scratch copy) that measures when parsing, index writing and the commit start
-and end. "event" trials kill the moment the index's new commit file appears, the
-narrow window between the Whoosh commit and the store commit.
+Kill moments for ``--full`` come from a calibration run (the same reindex, instrumented
+in-process, over a scratch copy) that measures when parsing, index writing and the
+commit start and end. A plain run's length depends on what changed, so past parsing its
+kills follow events in the index folder: the writer's first file (then up to 1.5 s
+more), the new commit file (at once: the narrow window between the Whoosh commit and
+the store commit; or up to 30 ms later: the store commit and the clean-up).
 
 Usage (about 20 minutes on 2 cores with the defaults):
 
@@ -205,25 +207,32 @@ def windows(marks: dict[str, float]) -> dict[str, tuple[float, float]]:
     }
 
 
-def kill_on_new_commit(process: subprocess.Popen, index: Path, known: set[str], timeout: float) -> float | None:
-    """SIGKILL the run the moment a new index commit (a TOC file, not the empty one a new
-    index starts with) appears in any generation; return when."""
+def kill_on(process: subprocess.Popen, index: Path, known: set[str], event: str, delay: float,
+            timeout: float = 600) -> float | None:
+    """SIGKILL the run ``delay`` seconds after an event in the index folder: ``"write"``, the
+    index writer's first new file; ``"commit"``, a new index commit (a TOC file, not the
+    empty one a new index starts with). Return when it was sent, after the start."""
     started = time.monotonic()
     while time.monotonic() - started < timeout and process.poll() is None:
-        if {n for n in toc_names(index) if not n.endswith("_0.toc")} - known:
+        new = index_files(index) - known
+        if event == "write":
+            seen = any(not n.endswith((".toc", "WRITELOCK")) for n in new)
+        else:
+            seen = any(n.endswith(".toc") and not n.endswith("_0.toc") for n in new)
+        if seen:
+            time.sleep(delay)
             process.send_signal(signal.SIGKILL)
             return time.monotonic() - started
         time.sleep(0.002)
     return None
 
 
-def toc_names(index: Path) -> set[str]:
-    """Every finished index commit file, named by generation folder."""
+def index_files(index: Path) -> set[str]:
+    """Every file of every generation's index, named by generation folder."""
     names = set()
     for generation in index.glob("gen-*"):
         try:
-            names |= {f"{generation.name}/{n}" for n in os.listdir(generation / indexer.WHOOSH_DIR)
-                      if n.endswith(".toc")}
+            names |= {f"{generation.name}/{n}" for n in os.listdir(generation / indexer.WHOOSH_DIR)}
         except OSError:
             continue
     return names
@@ -276,15 +285,15 @@ def run_trial(workspace: Workspace, trial: Trial, server: Archive, log) -> Trial
     rewrite = 14 if trial.target == "parse" else 3
     workspace.churn(add=workspace.rng.randint(3, 8), remove=workspace.rng.randint(2, 6), rewrite=rewrite)
     after_ids = workspace.expected_ids()
-    known = toc_names(index)
+    known = index_files(index)
 
     process = subprocess.Popen(reindex_command(workspace.config, trial.mode == "full"), cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     started = time.monotonic()
     workers: set[int] = set()
-    if trial.target == "event":
-        waited = kill_on_new_commit(process, index, known, timeout=600)
-        trial.killed_at = waited or 0.0
+    if trial.target in EVENTS[trial.mode]:
+        event = "write" if trial.target == "write" else "commit"
+        trial.killed_at = kill_on(process, index, known, event, trial.kill_after) or 0.0
     else:
         while time.monotonic() - started < trial.kill_after and process.poll() is None:
             workers |= set(children(process.pid))
@@ -340,17 +349,29 @@ def run_trial(workspace: Workspace, trial: Trial, server: Archive, log) -> Trial
     return trial
 
 
+# Targets reached by an event in the index folder rather than a time: a plain run's
+# length depends on how much changed, so its calibration says little beyond parsing.
+# "event" kills the moment the new commit appears (between the index commit and the
+# store commit); "commit" up to 30 ms later (the store commit, the clean-up);
+# "publish" up to 300 ms later (a full rebuild's pointer swap, the old generation's removal).
+EVENTS = {"plain": {"write", "commit", "event"}, "full": {"event", "publish"}}
+DELAYS = {"write": (0.0, 1.5), "commit": (0.0, 0.03), "event": (0.0, 0.0), "publish": (0.0, 0.3)}
+TARGETS = {"plain": ["parse", "write", "commit", "event"],
+           "full": ["parse", "write", "commit", "event", "publish"]}
+
+
 def plan(trials: int, rng: random.Random, calibration: dict[str, dict[str, float]]) -> list[Trial]:
-    """Trials alternate plain and full; each mode's trials cycle through the phases."""
-    targets = ["parse", "write", "commit", "event"]
+    """Trials alternate plain and full; each mode's trials cycle through the phases.
+    ``kill_after`` is seconds after the start, or after the event for event targets."""
     planned = []
     for number in range(trials):
         mode = ("plain", "full")[number % 2]
-        target = targets[(number // 2) % len(targets)]
-        kill_after = None
-        if target != "event":
+        target = TARGETS[mode][(number // 2) % len(TARGETS[mode])]
+        if target in EVENTS[mode]:
+            low, high = DELAYS[target]
+        else:
             low, high = windows(calibration[mode])[target]
-            kill_after = round(rng.uniform(low, max(low + 0.05, high)), 3)
+        kill_after = round(rng.uniform(low, max(low, high)), 3)
         planned.append(Trial(number + 1, mode, target, kill_after))
     return planned
 
