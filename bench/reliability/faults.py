@@ -353,20 +353,24 @@ def run_trial(workspace: Workspace, trial: Trial, server: Archive, log) -> Trial
 # length depends on how much changed, so its calibration says little beyond parsing.
 # "event" kills the moment the new commit appears (between the index commit and the
 # store commit); "commit" up to 30 ms later (the store commit, the clean-up);
-# "publish" up to 300 ms later (a full rebuild's pointer swap, the old generation's removal).
+# "publish" 0.1-1.5 s later (a full rebuild's store commit, pointer swap with its fsyncs,
+# and the old generation's removal).
 EVENTS = {"plain": {"write", "commit", "event"}, "full": {"event", "publish"}}
-DELAYS = {"write": (0.0, 1.5), "commit": (0.0, 0.03), "event": (0.0, 0.0), "publish": (0.0, 0.3)}
+DELAYS = {"write": (0.0, 1.5), "commit": (0.0, 0.03), "event": (0.0, 0.0), "publish": (0.1, 1.5)}
 TARGETS = {"plain": ["parse", "write", "commit", "event"],
            "full": ["parse", "write", "commit", "event", "publish"]}
 
 
-def plan(trials: int, rng: random.Random, calibration: dict[str, dict[str, float]]) -> list[Trial]:
+def plan(trials: int, rng: random.Random, calibration: dict[str, dict[str, float]],
+         only: list[tuple[str, str]] | None = None) -> list[Trial]:
     """Trials alternate plain and full; each mode's trials cycle through the phases.
     ``kill_after`` is seconds after the start, or after the event for event targets."""
     planned = []
     for number in range(trials):
         mode = ("plain", "full")[number % 2]
         target = TARGETS[mode][(number // 2) % len(TARGETS[mode])]
+        if only:
+            mode, target = only[number % len(only)]
         if target in EVENTS[mode]:
             low, high = DELAYS[target]
         else:
@@ -383,6 +387,8 @@ def main() -> int:
     parser.add_argument("--reserve", type=int, default=40, help="Greve meetings that trials move in and out")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="write the trials here")
+    parser.add_argument("--only", nargs="+", metavar="MODE:TARGET",
+                        help="run only these, e.g. full:publish plain:event")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
 
@@ -410,7 +416,8 @@ def main() -> int:
               f"recovery {trial.recovery_seconds:.1f}s " + ("OK" if not trial.problems else f"PROBLEMS {trial.problems}"),
               flush=True)
 
-    results = [run_trial(workspace, trial, server, log) for trial in plan(args.trials, rng, calibration)]
+    only = [tuple(spec.split(":")) for spec in args.only] if args.only else None
+    results = [run_trial(workspace, trial, server, log) for trial in plan(args.trials, rng, calibration, only)]
     failed = [t for t in results if t.problems]
     killed = [t for t in results if t.killed]
     by_state: dict[str, int] = {}
