@@ -12,7 +12,9 @@ Document numbers are the snapshot's: a segment's own numbers plus its offset.
 
 from __future__ import annotations
 
+import pickle
 import threading
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -28,82 +30,130 @@ EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
 _LENGTH_OF_BYTE = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)])
 
 
+@dataclass
+class Postings:
+    """A term's postings in one segment: document numbers (deleted ones included), their
+    weights, and where each block of them lies in the postings file (its first index
+    into ``ids``, its data's offset and length, its compression), to read positions."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    blocks: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.weights.nbytes + self.blocks.nbytes
+
+
+NO_POSTINGS = Postings(EMPTY, EMPTY_WEIGHTS, np.zeros((0, 4), dtype=np.int64))
+
+
 def posting_ids(reader, fieldname: str, text) -> np.ndarray:
     """The document numbers (segment-local, deleted ones included) holding a term in
     one segment reader, read a block at a time; empty when the term is absent."""
-    return read_postings(reader, fieldname, text)[0]
+    return read_postings(reader, fieldname, text).ids
 
 
-def read_postings(reader, fieldname: str, text, weights: bool = False
-                  ) -> tuple[np.ndarray, np.ndarray | None]:
-    """(document numbers, and with ``weights`` the posting weights) of a term in one
-    segment reader, deleted documents included; empty when the term is absent."""
+def read_postings(reader, fieldname: str, text) -> Postings:
+    """A term's postings in one segment reader; empty when the term is absent."""
     try:
         matcher = reader.postings(fieldname, text)
     except Exception:  # TermNotFound, or a field this segment lacks
-        return EMPTY, (EMPTY_WEIGHTS if weights else None)
+        return NO_POSTINGS
     if isinstance(matcher, FilterMatcher):  # deletions: the caller masks them
         matcher = matcher.child
     if not isinstance(matcher, W3LeafMatcher):
         ids, found = [], []
         while matcher.is_active():
             ids.append(matcher.id())
-            if weights:
-                found.append(matcher.weight())
+            found.append(matcher.weight())
             matcher.next()
-        return (np.array(ids, dtype=np.int32),
-                np.array(found, dtype=np.float64) if weights else None)
-    id_chunks, weight_chunks = [], []
+        return Postings(np.array(ids, dtype=np.int32), np.array(found, dtype=np.float64), NO_POSTINGS.blocks)
+    id_chunks, weight_chunks, blocks = [], [], []
+    count = 0
     while matcher.is_active():
+        blocks.append((count, matcher._dataoffset, matcher._nextoffset - matcher._dataoffset,
+                       matcher._compression or 0))
         if matcher._data is None:
             matcher._read_data()
         ids = np.asarray(matcher._data[0], dtype=np.int64)  # delta-encoded unless bytes
         id_chunks.append(ids if matcher._byteids else np.cumsum(ids))
-        if weights:
-            found = matcher._data[1]  # None: all 1.0; a float: all the same
-            if found is None or isinstance(found, float):
-                weight_chunks.append(np.full(len(ids), 1.0 if found is None else found))
-            else:
-                weight_chunks.append(np.asarray(found, dtype=np.float64))
+        found = matcher._data[1]  # None: all 1.0; a float: all the same
+        if found is None or isinstance(found, float):
+            weight_chunks.append(np.full(len(ids), 1.0 if found is None else found))
+        else:
+            weight_chunks.append(np.asarray(found, dtype=np.float64))
+        count += len(ids)
         matcher._next_block()
     if not id_chunks:
-        return EMPTY, (EMPTY_WEIGHTS if weights else None)
-    return (np.concatenate(id_chunks).astype(np.int32),
-            np.concatenate(weight_chunks) if weights else None)
+        return NO_POSTINGS
+    return Postings(np.concatenate(id_chunks).astype(np.int32), np.concatenate(weight_chunks),
+                    np.array(blocks, dtype=np.int64))
+
+
+def positions_at(reader, fieldname: str, text, postings: Postings, docnums: np.ndarray) -> dict[int, list[int]]:
+    """The positions of a term in some documents of one segment (segment-local numbers),
+    read from just the blocks that hold them; documents without the term are left out."""
+    found: dict[int, list[int]] = {}
+    if not len(postings.blocks) or not len(docnums):
+        return found
+    index = np.searchsorted(postings.ids, docnums)
+    inside = index < len(postings.ids)
+    docnums, index = docnums[inside], index[inside]
+    held = postings.ids[index] == docnums
+    docnums, index = docnums[held], index[held]
+    if not len(docnums):
+        return found
+    postfile = reader.postings(fieldname, text)
+    if isinstance(postfile, FilterMatcher):
+        postfile = postfile.child
+    postfile = postfile._postfile
+    decode = reader.schema[fieldname].format.decode_positions
+    block_of = np.searchsorted(postings.blocks[:, 0], index, side="right") - 1
+    values = None
+    current = -1
+    for docnum, i, block in zip(docnums.tolist(), index.tolist(), block_of.tolist()):
+        if block != current:
+            start, offset, length, compression = postings.blocks[block].tolist()
+            data = postfile.get(offset, length)
+            values = pickle.loads(zlib.decompress(data) if compression else data)[2]
+            current = block
+        found[docnum] = decode(values[i - start])
+    return found
 
 
 class PostingCache:
-    """Posting lists (document numbers and weights) read before, by segment and term,
-    up to a number of bytes; the least recently used go first. A segment never changes,
-    so an entry is valid for as long as its segment lives."""
+    """Postings read before, by segment and term, up to a number of bytes; the least
+    recently used go first. A segment never changes, so an entry is valid for as long
+    as its segment lives."""
 
     def __init__(self, max_bytes: int = 128 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._entries: OrderedDict[tuple, Postings] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, leaf, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, weights) of a term in one segment reader."""
+    def get(self, leaf, fieldname: str, text) -> Postings:
+        """A term's postings in one segment reader."""
         if not isinstance(text, bytes):
             try:
                 text = leaf.schema[fieldname].to_bytes(text)
             except (KeyError, ValueError):
-                return EMPTY, EMPTY_WEIGHTS
+                return NO_POSTINGS
         key = (leaf.segment().segment_id(), fieldname, text)
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
-        found = read_postings(leaf, fieldname, text, weights=True)
+        found = read_postings(leaf, fieldname, text)
         with self._lock:
             if key not in self._entries:
                 self._entries[key] = found
-                self.bytes += found[0].nbytes + found[1].nbytes
+                self.bytes += found.nbytes
                 while self.bytes > self.max_bytes and self._entries:
-                    _, (ids, weights) = self._entries.popitem(last=False)
-                    self.bytes -= ids.nbytes + weights.nbytes
+                    _, old = self._entries.popitem(last=False)
+                    self.bytes -= old.nbytes
         return found
 
 

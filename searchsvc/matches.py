@@ -70,7 +70,7 @@ def _terms(searcher, table: DocTable, fieldname: str, terms_of) -> np.ndarray:
         except Exception:  # a field this segment lacks
             continue
         for text in terms:
-            ids, _ = table.postings.get(leaf, fieldname, text)
+            ids = table.postings.get(leaf, fieldname, text).ids
             if len(ids):
                 mask[ids + offset] = True
     return mask

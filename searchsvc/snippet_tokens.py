@@ -30,6 +30,7 @@ MARKS = "=+"
 # Never a form of any word, and never the start of one: it stands for skipped words.
 PLACEHOLDER = "\x00"
 MAX_WORDS = 300_000
+COMMON_WORDS = 20_000
 
 
 class Token:
@@ -61,16 +62,23 @@ class WordForms:
 
     def analyze(self, text: str) -> list[Token]:
         """The analyser's own tokens (index mode, positions and characters)."""
-        return [Token(t.text, t.pos, t.startchar, t.endchar)
-                for t in self.analyzer(text, positions=True, chars=True, mode="index")]
+        # One thread at a time in the analyser: the compound dictionary fills its caches
+        # lazily, and a half-filled one splits words wrongly.
+        with self.lock:
+            return [Token(t.text, t.pos, t.startchar, t.endchar)
+                    for t in self.analyzer(text, positions=True, chars=True, mode="index")]
 
     def forms(self, word: str) -> tuple[str, ...] | None:
         """A token's forms, or None when the word alone would not tokenize as one token."""
         found = self._forms.get(word, False)
         if found is False:
-            tokens = self.analyze(word)
-            whole = all(t.pos == 0 and t.startchar == 0 and t.endchar == len(word) for t in tokens)
-            found = tuple(t.text for t in tokens) if whole else None
+            lower = word.lower()
+            # The analyser lowercases first: "Budget" has the forms of "budget".
+            found = self._forms.get(lower, False) if lower != word and len(lower) == len(word) else False
+            if found is False:
+                tokens = self.analyze(word)
+                whole = all(t.pos == 0 and t.startchar == 0 and t.endchar == len(word) for t in tokens)
+                found = tuple(t.text for t in tokens) if whole else None
             with self.lock:
                 if len(self._forms) >= MAX_WORDS:
                     self._forms.clear()
@@ -80,10 +88,11 @@ class WordForms:
                     self._words.setdefault(form, set()).add(word)
         return found
 
-    def unknown(self, words: set[str]) -> set[str]:
-        """The words whose forms have not been computed yet."""
-        known = self._forms
-        return {word for word in words if word not in known}
+    def learn(self, words: Iterable[str]) -> None:
+        """Compute the forms of many words now (a server's common words, at start)."""
+        for word in words:
+            if word not in self._forms:
+                self.forms(word)
 
     def words_with(self, forms: frozenset[str], prefixes: tuple[str, ...]) -> set[str]:
         """The known words with one of ``forms``, or a form starting with a prefix."""
@@ -108,17 +117,20 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
     if not forms and not prefixes:
         return lambda text: []
     wanted = words.words_with(forms, prefixes)
+    # Words looked at in this search: the known words with the forms, and those not.
+    seen = set(wanted)
 
     def analyze(text: str) -> list[Token]:
         # The distinct words first, with set operations: most sections hold no query word.
         tokens = words.pattern.findall(text)
         present = set(tokens)
-        for word in words.unknown(present):
+        for word in present - seen:
             word_forms = words.forms(word)
             if word_forms is None:
                 return words.analyze(text)
             if any(f in forms or (prefixes and f.startswith(prefixes)) for f in word_forms):
                 wanted.add(word)
+            seen.add(word)
         if present.isdisjoint(wanted):
             return []
         hits = [pos for pos, word in enumerate(tokens) if word in wanted]
@@ -141,10 +153,26 @@ _BY_ANALYZER: dict[int, tuple[object, WordForms]] = {}
 
 
 def word_forms(analyzer) -> WordForms:
-    """The remembered forms of one analyser (kept for the few analysers in use)."""
+    """The remembered forms of one analyser (kept for the few analysers in use). A new
+    one learns the corpus's most common words in a background thread, so that the first
+    searches do not each split the compounds of the words on their page."""
     found = _BY_ANALYZER.get(id(analyzer))
     if found is None or found[0] is not analyzer:
         if len(_BY_ANALYZER) >= 8:
             _BY_ANALYZER.clear()
-        found = _BY_ANALYZER[id(analyzer)] = (analyzer, WordForms(analyzer))
+        words = WordForms(analyzer)
+        found = _BY_ANALYZER[id(analyzer)] = (analyzer, words)
+        counts = _corpus_counts(analyzer)
+        if words.per_word and counts:
+            threading.Thread(target=lambda: words.learn(w for w, _ in counts.most_common(COMMON_WORDS)),
+                             name="snippet-words", daemon=True).start()
     return found[1]
+
+
+def _corpus_counts(analyzer):
+    """The corpus word counts an analyser's compound dictionary holds, if it has one."""
+    for item in getattr(analyzer, "items", ()):
+        counts = getattr(getattr(item, "dictionary", None), "counts", None)
+        if counts:
+            return counts
+    return None

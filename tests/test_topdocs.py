@@ -23,9 +23,6 @@ QUERIES = [
     "udvalg:byråd", "sag:22-012446", "22-012446 budget", "orientering fra formanden",
     "økonomi og regnskab", "plan for spildevand",
 ]
-# Queries where many items score the same (the same standing agenda item at every
-# meeting): bounds cannot tell them apart, and Whoosh ranks them itself.
-TIES = {'"godkendelse af"', "NOT budget", "udvalg:byråd", "orientering fra formanden"}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +43,17 @@ def whoosh_ranking(searcher, query, allowed: set[int], limit: int) -> list[tuple
     return sorted(((hit.docnum, hit.score) for hit in hits), key=lambda pair: (-pair[1], pair[0]))[:limit]
 
 
+def assert_same_ranking(top: list[tuple[int, float]], expected: list[tuple[int, float]]) -> None:
+    """The same scores (to the last bits: sums are added in another order) and the same
+    documents in the same order, except that documents whose scores differ only in the
+    last bits may trade places."""
+    assert len(top) == len(expected)
+    for (_, score), (_, wanted) in zip(top, expected):
+        assert score == pytest.approx(wanted, rel=1e-9)
+    tied = lambda ranking: [(round(score, 6), docnum) for docnum, score in ranking]  # noqa: E731
+    assert sorted(tied(top), key=lambda p: (-p[0], p[1])) == sorted(tied(expected), key=lambda p: (-p[0], p[1]))
+
+
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("limit", [1, 20, 60])
 def test_the_top_of_the_full_ranking(archive, text, limit):
@@ -56,10 +64,7 @@ def test_the_top_of_the_full_ranking(archive, text, limit):
     if not mask.any():
         pytest.skip("no match in this sample")
     top = top_documents(searcher, snapshot.table, query, mask, limit)
-    if top is None:
-        assert text in TIES
-        return
-    assert top == whoosh_ranking(searcher, query, set(np.flatnonzero(mask).tolist()), limit)
+    assert_same_ranking(top, whoosh_ranking(searcher, query, set(np.flatnonzero(mask).tolist()), limit))
 
 
 def test_within_filters(archive):
@@ -70,7 +75,7 @@ def test_within_filters(archive):
     mask = match_mask(query, searcher, table) & _filter_mask(request, searcher, table)
     allowed = set(np.flatnonzero(mask).tolist())
     assert 0 < len(allowed) < int(match_mask(query, searcher, table).sum())
-    assert top_documents(searcher, table, query, mask, 20) == whoosh_ranking(searcher, query, allowed, 20)
+    assert_same_ranking(top_documents(searcher, table, query, mask, 20), whoosh_ranking(searcher, query, allowed, 20))
 
 
 def test_prefixes_are_left_to_whoosh(archive):
