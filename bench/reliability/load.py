@@ -195,6 +195,7 @@ def summarize(samples: list[Sample], start: float, end: float) -> dict:
 def run(seconds: float, clients: int, greve: int, add: int, full: bool, threads: int, seed: int,
         root: Path | None = None) -> dict:
     """The whole experiment; returns its figures (also what the pytest version checks)."""
+    owned = root is None  # a work folder made here is removed at the end
     root = root or Path(tempfile.mkdtemp(prefix="searchsvc-load-"))
     config, extra = prepare(root, greve, add, seed)
     first = subprocess.run([sys.executable, "-c", CLI, "--config", str(config), "reindex", "--quiet"],
@@ -249,6 +250,8 @@ def run(seconds: float, clients: int, greve: int, add: int, full: bool, threads:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        if owned:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def _added(summary: str) -> int:
