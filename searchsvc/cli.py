@@ -12,11 +12,11 @@ import sys
 
 import click
 
-from .archive import Archive
 from .config import Config, load_config
 from .errors import ConfigError, IndexLocked, IndexMissing, QueryError, SearchsvcError
-from .reindex import reindex as run_reindex
-from .search import SORTS, SearchRequest, search as run_search
+
+# The library is imported inside each command that needs it: `reindex` runs from cron
+# after new minutes arrive, and should not pay for the search side's start-up.
 
 EXIT_LOCKED = 3
 
@@ -76,6 +76,8 @@ def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | N
         bar.update(1)
 
     try:
+        from .reindex import reindex as run_reindex
+
         report = run_reindex(config, full=full, progress=progress, workers=workers, wait=wait)
     except IndexLocked as error:
         click.echo(f"Error: {error}", err=True)
@@ -104,7 +106,7 @@ def _search_options(func):
         click.option("--journal", default=None, help="A journal number or KLE prefix, e.g. 15.04."),
         click.option("--from", "date_from", default=None, help="From this date, YYYY-MM-DD."),
         click.option("--to", "date_to", default=None, help="To this date, YYYY-MM-DD."),
-        click.option("--sort", type=click.Choice(SORTS), default=None, help="Default: relevance, newest when browsing."),
+        click.option("--sort", default=None, help="relevance, newest or oldest (default: relevance, newest when browsing)."),
         click.option("--limit", "per_page", type=int, default=20, show_default=True, help="Results per page (1-100)."),
         click.option("--page", type=int, default=1, show_default=True),
     ]):
@@ -121,6 +123,9 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
 
     Example: searchsvc search "borgerdialog" --decision taget-til-efterretning
     """
+    from .archive import Archive
+    from .search import SearchRequest, search as run_search
+
     params = {"q": [query or ""]}
     for name, value in options.items():
         key = {"date_from": "from", "date_to": "to"}.get(name, name)
@@ -159,6 +164,8 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
 @pass_context
 def stats(obj: _Context, as_json: bool) -> None:
     """Counts by municipality, committee, year and decision; failed sources; index size."""
+    from .archive import Archive
+
     try:
         data = Archive(obj.config.index_path).stats()
     except IndexMissing as error:
@@ -193,6 +200,7 @@ def serve(obj: _Context, host: str | None, port: int | None, threads: int | None
 
     from waitress import create_server
 
+    from .archive import Archive
     from .web import create_app
 
     config = obj.config
@@ -234,6 +242,8 @@ def evaluate(obj: _Context, file: str, baseline: bool, verbose: bool, as_json: b
 
     Example: searchsvc --config bench/relevance/config.toml eval bench/relevance/queries.tsv --baseline
     """
+    from .archive import Archive
+
     from pathlib import Path
 
     from .evaluation import evaluate as run_evaluation

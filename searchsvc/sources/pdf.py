@@ -12,9 +12,11 @@ import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pypdf import PageObject, PdfReader
+if TYPE_CHECKING:
+    import pypdf
+
 
 from ..errors import ParseError
 from ..model import Meeting
@@ -78,6 +80,8 @@ def extract_pages(data: bytes, *, path: str) -> list[PageText]:
         with warnings.catch_warnings():
             # pypdf warns about damage it repairs; whether text comes out decides.
             warnings.simplefilter("ignore")
+            from pypdf import PdfReader  # imported here: most reindex runs read no PDF
+
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise ParseError(path, "the PDF is encrypted with a password")
@@ -93,7 +97,7 @@ def extract_pages(data: bytes, *, path: str) -> list[PageText]:
     return pages
 
 
-def _page_text(page: PageObject) -> PageText:
+def _page_text(page: pypdf.PageObject) -> PageText:
     box = page.mediabox
     bottom, height = float(box.bottom), float(box.height)
     low, high = bottom + MARGIN_BAND * height, bottom + (1 - MARGIN_BAND) * height
