@@ -166,7 +166,9 @@ def test_two_reindex_runs_at_once(tmp_path):
         shutil.copy2(path, source)
     config = write_config(tmp_path, [(source, "Greve Kommune")])
     index = tmp_path / "index"
-    first = subprocess.Popen([sys.executable, "-c", CLI, "--config", str(config), "reindex", "--quiet", "--full"],
+    # --wait: the probe below takes the lock for an instant, which must not stop the first run.
+    first = subprocess.Popen([sys.executable, "-c", CLI, "--config", str(config), "reindex", "--quiet", "--full",
+                              "--wait"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         while first.poll() is None:  # wait until the first run holds the lock
