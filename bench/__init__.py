@@ -1,0 +1,1 @@
+"""The performance benchmark: scaled corpora, a query log, searchsvc against its peers."""
