@@ -4,6 +4,7 @@ writes ``bench/REPORT.md`` and ``bench/latency.png``.
     .venv/bin/python -m bench.run                    # 4,507 (the shared corpus), 5k, 20k, 50k
     .venv/bin/python -m bench.run --sizes 4507,50000
     .venv/bin/python -m bench.run --quick            # the shared corpus, 60 queries, short phases
+                                                     # (report in bench/out/REPORT-quick.md)
 
 Needs the ``bench`` extra (``pip install -e '.[bench]'``: tantivy, matplotlib); without
 tantivy that peer is left out. Work files go to ``bench/out/`` (ignored by git).
@@ -189,7 +190,7 @@ def _machine() -> dict:
 
 # -- the report ---------------------------------------------------------------------------
 
-def write_report(results: list[dict], meta: dict) -> None:
+def write_report(results: list[dict], meta: dict, report: Path = REPORT) -> None:
     lines: list[str] = []
     add = lines.append
     machine = meta["machine"]
@@ -339,10 +340,10 @@ def write_report(results: list[dict], meta: dict) -> None:
         add("")
         add(ANALYSIS.read_text(encoding="utf-8").strip())
         add("")
-    REPORT.write_text("\n".join(lines), encoding="utf-8")
+    report.write_text("\n".join(lines), encoding="utf-8")
 
 
-def write_plot(results: list[dict]) -> None:
+def write_plot(results: list[dict], plot: Path = PLOT) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -376,7 +377,7 @@ def write_plot(results: list[dict]) -> None:
     axis.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axis.grid(True, which="both", alpha=0.3)
     figure.tight_layout()
-    figure.savefig(PLOT)
+    figure.savefig(plot)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -400,11 +401,14 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(s) for s in (args.sizes or f"{SHARED},5000,20000,50000").split(",")]
     args.sizes_list = sizes
     OUT.mkdir(exist_ok=True)
-    results_file = OUT / "results.json"
+    # A quick check leaves the committed report alone.
+    results_file = OUT / ("results-quick.json" if args.quick else "results.json")
+    report = OUT / "REPORT-quick.md" if args.quick else REPORT
+    plot = OUT / "latency-quick.png" if args.quick else PLOT
     if args.report_only:
         saved = json.loads(results_file.read_text())
-        write_report(saved["results"], saved["meta"])
-        write_plot(saved["results"])
+        write_report(saved["results"], saved["meta"], report)
+        write_plot(saved["results"], plot)
         return
     args.previous = {}
     if results_file.exists():
@@ -424,9 +428,9 @@ def main(argv: list[str] | None = None) -> None:
         "queries": len(load_log(limit=args.limit)),
     }
     results_file.write_text(json.dumps({"results": results, "meta": meta}))
-    write_report(results, meta)
-    write_plot(results)
-    print(f"wrote {REPORT} and {PLOT} in {meta['minutes']:.1f} minutes")
+    write_report(results, meta, report)
+    write_plot(results, plot)
+    print(f"wrote {report} and {plot} in {meta['minutes']:.1f} minutes")
 
 
 if __name__ == "__main__":
