@@ -20,7 +20,7 @@ QUERIES = [
     "budget", "skole", "lokalplan", "Greve", "ældrereform", "spildevand", "budget 2024",
     "klima miljø", "godkendelse af dagsorden", '"godkendelse af"', '"lokalplan for"',
     "budget OR regnskab", "skole -budget", "NOT budget", "titel:budget", "beslutning:godkendt",
-    "udvalg:byråd", "sag:22-012446", "22-012446 budget", "orientering fra formanden",
+    "udvalg:byråd", "sag:23-003100", "23-003100 budget", "orientering fra formanden",
     "økonomi og regnskab", "plan for spildevand",
 ]
 
@@ -61,8 +61,7 @@ def test_the_top_of_the_full_ranking(archive, text, limit):
     searcher = snapshot.searcher
     query = parse_query(text, searcher.schema, searcher.reader()).query
     mask = match_mask(query, searcher, snapshot.table)
-    if not mask.any():
-        pytest.skip("no match in this sample")
+    assert mask.any(), "every query of the list matches in this sample"
     top = top_documents(searcher, snapshot.table, query, mask, limit)
     assert_same_ranking(top, whoosh_ranking(searcher, query, set(np.flatnonzero(mask).tolist()), limit))
 
