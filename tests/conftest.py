@@ -184,3 +184,17 @@ def danish_archive(danish_index):
     from searchsvc.archive import Archive
 
     return Archive(danish_index.index_path)
+
+
+def index_greve_sample(folder: Path, files: slice):
+    """Every n-th real Greve meeting (``files`` slices the sorted list), indexed with the
+    real reindex into ``folder``; returns the Archive over it."""
+    from searchsvc.archive import Archive
+
+    greve = folder / "greve"
+    greve.mkdir()
+    for path in sorted(require_corpus("greve").glob("*.json"))[files]:
+        shutil.copy(path, greve / path.name)
+    config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
+    assert reindex(config, workers=1).failures == []
+    return Archive(config.index_path)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 from whoosh import query as wq
 
-from conftest import require_corpus, write_config
-from searchsvc.archive import Archive
-from searchsvc.config import load_config
+from conftest import index_greve_sample
 from searchsvc.matches import match_mask
 from searchsvc.query import parse_query
-from searchsvc.reindex import reindex
 
 # Words, several words, phrases, operators, prefixes, fields, case numbers, nonsense.
 QUERIES = [
@@ -29,14 +24,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("matches")
-    greve = folder / "greve"
-    greve.mkdir()
-    for path in sorted(require_corpus("greve").glob("*.json"))[::25]:
-        shutil.copy(path, greve / path.name)
-    config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
-    assert reindex(config, workers=1).failures == []
-    return Archive(config.index_path)
+    return index_greve_sample(tmp_path_factory.mktemp("matches"), slice(0, None, 25))
 
 
 @pytest.mark.parametrize("text", QUERIES)

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
 
-from conftest import require_corpus, write_config
+from conftest import index_greve_sample
 from searchsvc.analysis import TOKEN_PATTERN
-from searchsvc.archive import Archive
-from searchsvc.config import load_config
 from searchsvc.query import parse_query
-from searchsvc.reindex import reindex
 from searchsvc.search import _snippet_analyzer
 from searchsvc.snippet_tokens import WordForms, snippet_analyzer, word_forms
 from searchsvc.snippets import make_snippet
@@ -27,14 +22,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("snippets")
-    greve = folder / "greve"
-    greve.mkdir()
-    for path in sorted(require_corpus("greve").glob("*.json"))[5::30]:
-        shutil.copy(path, greve / path.name)
-    config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
-    assert reindex(config, workers=1).failures == []
-    return Archive(config.index_path)
+    return index_greve_sample(tmp_path_factory.mktemp("snippets"), slice(5, None, 30))
 
 
 def highlight_forms(highlight) -> set[str]:

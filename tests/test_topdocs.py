@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 
-from conftest import require_corpus, write_config
-from searchsvc.archive import Archive
-from searchsvc.config import load_config
+from conftest import index_greve_sample
 from searchsvc.matches import match_mask
 from searchsvc.query import parse_query
-from searchsvc.reindex import reindex
 from searchsvc.search import SearchRequest, _filter_mask
 from searchsvc.topdocs import top_documents
 
@@ -27,14 +22,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("topdocs")
-    greve = folder / "greve"
-    greve.mkdir()
-    for path in sorted(require_corpus("greve").glob("*.json"))[3::20]:
-        shutil.copy(path, greve / path.name)
-    config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
-    assert reindex(config, workers=1).failures == []
-    return Archive(config.index_path)
+    return index_greve_sample(tmp_path_factory.mktemp("topdocs"), slice(3, None, 20))
 
 
 def whoosh_ranking(searcher, query, allowed: set[int], limit: int) -> list[tuple[int, float]]:
