@@ -91,11 +91,15 @@ class CompoundDictionary:
         inflections, not a function word."""
         if len(word) < MIN_PART or word in NOT_PARTS or word not in self.counts:
             return False
-        if self._stem_counts is None:
-            self._stem_counts = Counter()
+        stem_counts = self._stem_counts
+        if stem_counts is None:
+            # Built aside and published whole: server threads share this dictionary and
+            # must never read a half-filled table.
+            stem_counts = Counter()
             for seen, count in self.counts.items():
-                self._stem_counts[stem(seen)] += count
-        return self._stem_counts[stem(word)] >= MIN_COUNT
+                stem_counts[stem(seen)] += count
+            self._stem_counts = stem_counts
+        return stem_counts[stem(word)] >= MIN_COUNT
 
     def parts(self, word: str) -> list[str] | None:
         """The parts of a compound (as written in it, linking letters dropped), or None.
