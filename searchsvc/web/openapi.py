@@ -34,6 +34,19 @@ def _object(properties: dict, optional: tuple[str, ...] = ()) -> dict:
     }
 
 
+# What a meeting is, in the meeting document and in a committee's list of meetings.
+MEETING_FIELDS = {
+        "id": STRING,
+        "municipality": STRING,
+        "committee": STRING,
+        "period": NULLABLE_STRING,
+        "date": DATE,
+        "time": NULLABLE_STRING,
+        "place": NULLABLE_STRING,
+        "source_file": STRING,
+}
+
+
 SCHEMAS: dict[str, dict] = {
     "Error": _object({
         "error": {**STRING, "description": "What was wrong (English, for programs)."},
@@ -141,14 +154,7 @@ SCHEMAS: dict[str, dict] = {
         "url": STRING,
     }),
     "Meeting": _object({
-        "id": STRING,
-        "municipality": STRING,
-        "committee": STRING,
-        "period": NULLABLE_STRING,
-        "date": DATE,
-        "time": NULLABLE_STRING,
-        "place": NULLABLE_STRING,
-        "source_file": STRING,
+        **MEETING_FIELDS,
         "url": STRING,
         "committee_url": STRING,
         "items": {"type": "array", "items": _ref("MeetingItem")},
@@ -165,14 +171,7 @@ SCHEMAS: dict[str, dict] = {
     }),
     "Committees": _object({"committees": {"type": "array", "items": _ref("CommitteeSummary")}}),
     "CommitteeMeeting": _object({
-        "id": STRING,
-        "municipality": STRING,
-        "committee": STRING,
-        "period": NULLABLE_STRING,
-        "date": DATE,
-        "time": NULLABLE_STRING,
-        "place": NULLABLE_STRING,
-        "source_file": STRING,
+        **MEETING_FIELDS,
         "items": {"type": "integer"},
         "url": STRING,
     }),
