@@ -19,11 +19,12 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
 
-from .analysis import ANALYSIS_VERSION, analysis_version, attach_dictionary, danish_analyzer, journal_terms, words
+from .analysis import ANALYSIS_VERSION, analysis_version, danish_analyzer, journal_terms, words
 from .compounds import CompoundDictionary
 from .model import DECISION_HEADINGS, RESUME_HEADINGS
+from .processes import die_with_parent
+from .segments import SegmentWriter
 
 WHOOSH_DIR = "whoosh"
 
@@ -154,8 +155,8 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
     """
     add_rows = list(add_rows)
     dictionary = update_dictionary(Path(ix.storage.folder).parent, add_rows)
-    writer = _KeepingWriter(ix, limitmb=256)
-    attach_dictionary(writer.schema, dictionary)
+    writer = _KeepingWriter(ix)
+    writer.attach_dictionary(dictionary)
     procs = min(procs, len(add_rows) // PARALLEL_ROWS)
     if "fork" not in multiprocessing.get_all_start_methods():
         procs = 1
@@ -236,14 +237,12 @@ def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs:
 def _segment_process(folder: str, indexname: str, start: int, end: int, number: int,
                      results, parent: int) -> None:
     """One indexing process: rows[start:end] into a new segment, reported on ``results``."""
-    from .reindex import _die_with_parent  # a process that outlives the reindex holds nothing
-
-    _die_with_parent(parent)
+    die_with_parent(parent)
     try:
         ix = _storage(Path(folder)).open_index(indexname)
         # No lock: the parent holds the writer's lock and commits the segments.
-        writer = SegmentWriter(ix, _lk=False, limitmb=256)
-        attach_dictionary(writer.schema, _FORKED["dictionary"])
+        writer = SegmentWriter(ix, _lk=False)
+        writer.attach_dictionary(_FORKED["dictionary"])
         for row in _FORKED["rows"][start:end]:
             writer.add_document(**item_document(row))
         results.put((number, writer._finalize_segment(), None))

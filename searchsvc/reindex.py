@@ -9,11 +9,9 @@ generation that goes live only when complete.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
 import shutil
-import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +24,7 @@ from . import indexer
 from .config import Config, SourceConfig
 from .datadir import DataDir
 from .errors import IndexWriteError, ParseError
+from .processes import die_with_parent
 from .sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source
 from .store import FileRecord, Store, item_row
 
@@ -122,21 +121,6 @@ def _parse(candidate: _Candidate) -> _Outcome:
     return _Outcome(candidate, hash=digest, parsed=parsed)
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker start-up: end the worker when the reindex that started it dies.
-
-    A worker forked from the reindex shares its lock file; an orphaned worker (its
-    parent killed) would otherwise wait for work forever and hold the lock, so that no
-    reindex could run again. Linux only (prctl); elsewhere a no-op.
-    """
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (AttributeError, OSError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def _parse_all(candidates: list[_Candidate], progress: Progress | None,
                workers: int | None) -> list[_Outcome]:
     total = len(candidates)
@@ -148,7 +132,7 @@ def _parse_all(candidates: list[_Candidate], progress: Progress | None,
             if progress:
                 progress(n, total)
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
         results = []
         for n, outcome in enumerate(pool.map(_parse, candidates, chunksize=8), start=1):

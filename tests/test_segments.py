@@ -1,0 +1,95 @@
+"""The fast segment writer writes exactly the index Whoosh's own writer writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh.writing import SegmentWriter as WhooshSegmentWriter
+
+from searchsvc import indexer, segments
+from searchsvc.analysis import attach_dictionary
+from searchsvc.sources import read_source
+from searchsvc.store import item_row
+from tests.conftest import require_corpus
+
+
+@pytest.fixture(scope="module")
+def greve_rows() -> list[dict]:
+    """Item rows of every 25th real Greve meeting (some 180 items)."""
+    rows = []
+    for path in sorted(require_corpus("greve").glob("*.json"))[::25]:
+        parsed = read_source(path, path.read_bytes(), municipality="Greve Kommune")
+        rows += [item_row(item) for meeting in parsed.meetings for item in meeting.items]
+    assert len(rows) > 100
+    return rows
+
+
+def _contents(generation: Path) -> dict:
+    """Everything a reader sees of an index: terms with their postings (document, weight,
+    encoded positions), field lengths and stored fields."""
+    with indexer.open_index(generation).reader() as reader:
+        postings = {}
+        for fieldname, text in reader.all_terms():
+            matcher = reader.postings(fieldname, text)
+            found = []
+            while matcher.is_active():
+                found.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            postings[fieldname, text] = found
+        count = reader.doc_count_all()
+        lengths = {f: [reader.doc_field_length(d, f) for d in range(count)] for f in reader.schema.scorable_names()}
+        return {"postings": postings, "lengths": lengths, "stored": list(reader.all_stored_fields())}
+
+
+def _write(generation: Path, rows: list[dict], writer_class) -> dict:
+    ix = indexer.create_index(generation)
+    dictionary = indexer.update_dictionary(generation, rows)
+    writer = writer_class(ix)
+    if isinstance(writer, segments.SegmentWriter):
+        writer.attach_dictionary(dictionary)
+    else:
+        attach_dictionary(writer.schema, dictionary)
+    for row in rows:
+        writer.add_document(**indexer.item_document(row))
+    writer.commit()
+    return _contents(generation)
+
+
+def test_fast_writer_writes_what_whoosh_writes(tmp_path, greve_rows):
+    whoosh = _write(tmp_path / "whoosh", greve_rows, WhooshSegmentWriter)
+    fast = _write(tmp_path / "fast", greve_rows, segments.SegmentWriter)
+    assert len(whoosh["postings"]) > 10_000
+    assert fast["postings"].keys() == whoosh["postings"].keys()
+    assert fast == whoosh
+
+
+def test_postings_spilled_to_runs_come_back_in_order(tmp_path, greve_rows, monkeypatch):
+    whoosh = _write(tmp_path / "whoosh", greve_rows, WhooshSegmentWriter)
+    monkeypatch.setattr(segments, "SPILL_POSTINGS", 5_000)  # some twenty runs
+    spilled = _write(tmp_path / "spilled", greve_rows, segments.SegmentWriter)
+    assert spilled == whoosh
+    assert not list((tmp_path / "spilled" / indexer.WHOOSH_DIR).glob("*.tmp/*.run"))
+
+
+def test_parallel_writers_with_runs_write_the_same_documents(tmp_path, greve_rows, monkeypatch):
+    """Indexing processes share the temporary folder: their runs must not collide."""
+    monkeypatch.setattr(segments, "SPILL_POSTINGS", 5_000)
+    monkeypatch.setattr(indexer, "PARALLEL_ROWS", 20)
+    single = tmp_path / "single"
+    indexer.write_changes(indexer.create_index(single), add_rows=greve_rows, procs=1)
+    parallel = tmp_path / "parallel"
+    indexer.write_changes(indexer.create_index(parallel), add_rows=greve_rows, procs=2)
+
+    def terms_of_each_document(generation: Path) -> dict[str, set]:
+        with indexer.open_index(generation).reader() as reader:
+            ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+            found: dict[str, set] = {item: set() for item in ids.values()}
+            for fieldname, text in reader.all_terms():
+                for docnum in reader.postings(fieldname, text).all_ids():
+                    found[ids[docnum]].add((fieldname, text))
+            return found
+
+    expected = terms_of_each_document(single)
+    assert len(expected) == len(greve_rows)
+    assert terms_of_each_document(parallel) == expected
