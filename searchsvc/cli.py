@@ -188,46 +188,39 @@ def stats(obj: _Context, as_json: bool) -> None:
 @click.option("--host", default=None, help="Address to listen on (default: [server] host, else 127.0.0.1).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
               help="Port (default: [server] port, else 5000; 0 picks a free one).")
-@click.option("--threads", type=click.IntRange(1, 256), default=None, help="Worker threads (default: [server] threads).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes (default: [server] workers, else one per core up to 8).")
+@click.option("--threads", type=click.IntRange(1, 256), default=None,
+              help="Threads per process (default: [server] threads, else 8).")
 @pass_context
-def serve(obj: _Context, host: str | None, port: int | None, threads: int | None) -> None:
-    """Serve the search pages and the JSON API with waitress, a production WSGI server.
+def serve(obj: _Context, host: str | None, port: int | None, workers: int | None, threads: int | None) -> None:
+    """Serve the search pages and the JSON API with waitress, a production WSGI server,
+    in one process per core (they share the port).
 
     A reindex that commits while the server runs is visible on the next request.
     Example: searchsvc serve --port 8080
     """
     import logging
 
-    from waitress import create_server
-
     from .archive import Archive
-    from .web import create_app
+    from .web.server import serve as run_server
 
     config = obj.config
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    server = create_server(
-        create_app(config),
-        host=host or config.server.host,
-        port=config.server.port if port is None else port,
-        threads=threads or config.server.threads,
-        ident="searchsvc",
-        max_request_header_size=64 * 1024,   # far above the app's own 8 KB query-string limit
-        clear_untrusted_proxy_headers=True,
-    )
     try:
         Archive(config.index_path).item_count()
     except IndexMissing as error:
         click.echo(f"warning: {error}", err=True)
-    address = server.effective_host
-    if ":" in str(address):
-        address = f"[{address}]"
-    click.echo(f"Serving on http://{address}:{server.effective_port}")
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+        run_server(config, host=host or config.server.host,
+                   port=config.server.port if port is None else port,
+                   threads=threads or config.server.threads,
+                   workers=workers or config.server.workers,
+                   on_listening=lambda listening: click.echo(f"Serving on {listening.url}"))
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host or config.server.host}: {error.strerror or error}") from None
+    except SearchsvcError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command(name="eval")

@@ -13,6 +13,11 @@ ENV_VAR = "SEARCHSVC_CONFIG"
 DEFAULT_FILE = "config.toml"
 
 
+def default_workers() -> int:
+    """Server processes when the configuration names none: one per core, at most 8."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     path: Path
@@ -25,6 +30,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 5000
     threads: int = 8
+    workers: int = field(default_factory=default_workers)
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,10 @@ def _build(raw: dict, file: Path) -> Config:
     host = text("server.host", server.get("host", "127.0.0.1"))
     port = server.get("port", 5000)
     threads = server.get("threads", 8)
-    for name, value, top in (("server.port", port, 65535), ("server.threads", threads, 256)):
+    workers = server.get("workers", default_workers())
+    for name, value, top in (("server.port", port, 65535), ("server.threads", threads, 256),
+                             ("server.workers", workers, 64)):
         if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= top:
             raise ConfigError(f"{file}: {name} must be a whole number from 1 to {top}")
     return Config(file=file, index_path=index_path, sources=sources,
-                  server=ServerConfig(host=host, port=port, threads=threads))
+                  server=ServerConfig(host=host, port=port, threads=threads, workers=workers))

@@ -48,3 +48,7 @@ class IndexMissing(SearchsvcError):
 class IndexWriteError(SearchsvcError):
     """A reindex could not write the index folder (a full disk, a read-only folder); the
     index still holds the last complete reindex."""
+
+
+class ServeError(SearchsvcError):
+    """The server could not start or keep its workers running."""

@@ -88,10 +88,11 @@ def client(app):
     return app.test_client()
 
 
-def start_server(config_file: Path):
+def start_server(config_file: Path, *options: str):
     """Start ``searchsvc serve --port 0`` on a config; return (process, base URL).
 
-    The server is the real one (waitress, in its own process) on a free loopback port.
+    The server is the real one (waitress, two worker processes unless ``options`` say
+    otherwise) on a free loopback port.
     Its log goes to a temporary file, so a full pipe can never block it.
     """
     import queue
@@ -101,7 +102,7 @@ def start_server(config_file: Path):
     import threading
 
     command = [sys.executable, "-c", "import sys; from searchsvc.cli import main; sys.exit(main())",
-               "--config", str(config_file), "serve", "--host", "127.0.0.1", "--port", "0", "--threads", "4"]
+               "--config", str(config_file), "serve", "--host", "127.0.0.1", "--port", "0", "--threads", "4", "--workers", "2", *options]
     log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})

@@ -32,6 +32,7 @@ def test_environment_variable_names_the_file(tmp_path, monkeypatch):
     ('[[sources]]\npath = "."\n', "municipality must be a non-empty string"),
     ('[[sources]]\npath = "."\nmunicipality = "X"\nformat = "docx"\n', "format 'docx' is not one of"),
     ('[server]\nport = "80"\n', "server.port must be a whole number"),
+    ('[server]\nworkers = 0\n', "server.workers must be a whole number from 1 to 64"),
     ('sources = "samples"\n', "sources must be an array of tables"),
 ])
 def test_malformed_config_is_a_clear_error(tmp_path, text, message):

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from searchsvc.cli import main
 from searchsvc.reindex import reindex
+from tests.conftest import start_server, stop_server
 
 
 def fetch(url: str) -> tuple[int, dict, bytes]:
@@ -37,7 +43,9 @@ def test_a_reindex_while_serving_is_visible_on_the_next_request(sample_index, li
     (sample_index.sources[0].path / "Arbejdsmarkeds- og Uddannelsesudvalget_2021-05-03.txt").unlink()
     report = reindex(sample_index, workers=1)
     assert report.items_removed == 4
-    assert json.loads(fetch(live_server + "/healthz")[2])["items"] == 6
+    # Each request goes to one of the two server processes: all of them see it.
+    for _ in range(8):
+        assert json.loads(fetch(live_server + "/healthz")[2])["items"] == 6
     assert json.loads(fetch(live_server + "/api/search?year=2021")[2])["total"] == 0
     status, _, _ = fetch(live_server + "/items/frederiksberg-kommune-2021-05-03-33-b9322367")
     assert status == 404
@@ -46,10 +54,64 @@ def test_a_reindex_while_serving_is_visible_on_the_next_request(sample_index, li
 def test_serve_help_names_its_options():
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--threads", "waitress"):
+    for option in ("--host", "--port", "--threads", "--workers", "waitress"):
         assert option in result.output
 
 
 def test_serve_refuses_a_bad_port():
     result = CliRunner().invoke(main, ["serve", "--port", "70000"])
     assert result.exit_code == 2
+
+
+def children(pid: int) -> set[int]:
+    """The live child processes of ``pid``."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def wait_for(condition, seconds: float = 15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.1)
+    return condition()
+
+
+def test_workers_share_the_port_and_one_that_dies_is_replaced(sample_index):
+    process, url = start_server(sample_index.file, "--workers", "3")
+    try:
+        workers = wait_for(lambda: len(children(process.pid)) == 3 and children(process.pid))
+        assert len(workers) == 3
+        assert all(fetch(url + "/api/search?q=jobcenter")[0] == 200 for _ in range(6))
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        replaced = wait_for(lambda: (found := children(process.pid)) and len(found) == 3
+                            and victim not in found and found)
+        assert replaced and victim not in replaced
+        assert all(fetch(url + "/healthz")[0] == 200 for _ in range(6))
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+        assert wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in replaced))
+    finally:
+        stop_server(process)
+
+
+def test_serve_on_a_taken_port_is_a_clear_error(sample_index):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for workers in ("1", "2"):
+            result = CliRunner().invoke(main, ["--config", str(sample_index.file), "serve", "--host", "127.0.0.1",
+                                               "--port", str(port), "--workers", workers])
+            assert result.exit_code == 1, result.output
+            assert "cannot listen on 127.0.0.1" in result.output
+            assert "Traceback" not in result.output

@@ -1,0 +1,209 @@
+"""Serving the app with waitress, in one process or in several that share the port.
+
+One Python process runs one search at a time (the interpreter lock), so on a machine
+with several cores concurrent searches queue in it. With ``workers`` above one the
+parent binds the listening sockets and forks that many worker processes; each builds
+its own app and archive (nothing opened before the fork is used after it) and runs
+waitress on the shared sockets, and the kernel hands each new connection to one of
+them. The parent only supervises: a worker that dies is replaced, and SIGINT or
+SIGTERM stops them all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from waitress import create_server
+from waitress.adjustments import Adjustments
+
+from ..config import Config
+from ..errors import ServeError
+from ..processes import die_with_parent
+
+log = logging.getLogger(__name__)
+
+# A worker that dies this soon after starting, this many times in a row, means the
+# app cannot start (a broken index folder, say): stop instead of forking forever.
+EARLY_DEATH_SECONDS = 5.0
+EARLY_DEATHS = 5
+STOP_SECONDS = 10.0
+POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Listening:
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+
+def serve(config: Config, *, host: str, port: int, threads: int, workers: int,
+          on_listening: Callable[[Listening], None]) -> None:
+    """Serve the app until SIGINT or SIGTERM; call ``on_listening`` once the port is open.
+
+    :param workers: processes serving requests (1: this process itself).
+    :raise OSError: the address cannot be bound.
+    :raise ServeError: the workers keep failing as they start (their log says why).
+    """
+    from . import create_app
+
+    options = dict(threads=threads, ident="searchsvc",
+                   max_request_header_size=64 * 1024,  # far above the app's own 8 KB query-string limit
+                   clear_untrusted_proxy_headers=True)
+    if workers <= 1:
+        server = create_server(create_app(config), host=host, port=port, **options)
+        on_listening(Listening(str(server.effective_host), int(server.effective_port)))
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+        return
+    sockets = _bind(host, port)
+    try:
+        name = sockets[0].getsockname()
+        on_listening(Listening(name[0], name[1]))
+        if not _Supervisor(lambda: _run_worker(config, sockets, options), workers).run():
+            raise ServeError("the server workers keep failing as they start; the log above says why")
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _bind(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets for every address waitress would listen on for host and port."""
+    sockets = []
+    try:
+        for family, kind, proto, address in Adjustments(host=host, port=port).listen:
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            # Port 0 means a free port: every address then takes the first one's.
+            if port == 0 and len(sockets) > 1:
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
+            sock.bind(address)
+            sock.listen(1024)
+            sock.setblocking(False)
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def _run_worker(config: Config, sockets: list[socket.socket], options: dict) -> None:
+    """A worker process: waitress over the shared sockets until told to stop."""
+    from . import create_app
+
+    server = create_server(create_app(config), sockets=sockets, **options)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group
+        pass
+
+
+class _Supervisor:
+    """Keeps ``count`` forked workers running until SIGINT or SIGTERM."""
+
+    def __init__(self, work: Callable[[], None], count: int) -> None:
+        self.work = work
+        self.count = count
+        self.workers: dict[int, float] = {}  # pid -> started (monotonic)
+        self.stopping = False
+        self.early_deaths = 0
+
+    def run(self) -> bool:
+        """Run until told to stop (True) or until workers keep failing at start (False)."""
+        handlers = {number: signal.signal(number, self._stop) for number in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            for _ in range(self.count):
+                self._start()
+            # Polling, not a blocking wait: a signal does not interrupt os.waitpid.
+            while not self.stopping:
+                self._replace(self._reap())
+                time.sleep(POLL_SECONDS)
+            return self.early_deaths < EARLY_DEATHS
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+            self._stop_all()
+
+    def _start(self) -> None:
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                for number in (signal.SIGINT, signal.SIGTERM):
+                    signal.signal(number, signal.SIG_DFL if number == signal.SIGTERM else signal.default_int_handler)
+                die_with_parent(parent)
+                self.work()
+            except BaseException:
+                log.exception("server worker %d failed", os.getpid())
+                code = 1
+            finally:
+                logging.shutdown()
+                os._exit(code)
+        self.workers[pid] = time.monotonic()
+
+    def _stop(self, number, frame) -> None:
+        self.stopping = True
+
+    def _reap(self) -> list[tuple[int, int, float]]:
+        """The workers that ended since last asked: (pid, exit code, seconds they ran)."""
+        ended = []
+        while self.workers:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            if pid in self.workers:
+                ran = time.monotonic() - self.workers.pop(pid)
+                ended.append((pid, os.waitstatus_to_exitcode(status), ran))
+        return ended
+
+    def _replace(self, ended: list[tuple[int, int, float]]) -> None:
+        for pid, code, ran in ended:
+            if self.stopping:
+                return
+            log.warning("server worker %d ended (%s); starting another", pid,
+                        f"signal {-code}" if code < 0 else f"exit code {code}")
+            self.early_deaths = self.early_deaths + 1 if ran < EARLY_DEATH_SECONDS else 0
+            if self.early_deaths >= EARLY_DEATHS:
+                log.error("server workers keep failing as they start; stopping")
+                self.stopping = True
+                return
+            self._start()
+
+    def _stop_all(self) -> None:
+        for pid in list(self.workers):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                self.workers.pop(pid, None)
+        deadline = time.monotonic() + STOP_SECONDS
+        while self.workers and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(0.02)
+        for pid in list(self.workers):
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        self.workers.clear()
