@@ -30,14 +30,15 @@ from operator import itemgetter
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.formats import Positions
+from whoosh.system import emptybytes
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from .compounds import CompoundDictionary
 from .analysis import DanishFilter, NormalizeFilter, attach_dictionary
 
 # Postings held in memory before a run is written to the writer's temporary folder
-# (about 130 bytes each: some 500 MB).
-SPILL_POSTINGS = 4_000_000
+# (some 300 bytes each with their share of the dictionary: about 600 MB).
+SPILL_POSTINGS = 2_000_000
 
 
 class SegmentWriter(WhooshSegmentWriter):
@@ -90,10 +91,21 @@ class SegmentWriter(WhooshSegmentWriter):
         self.docnum += 1
 
     def _flush_segment(self) -> None:
+        # What Whoosh's FieldWriter.add_postings does, a term's postings at a time
+        # instead of one posting at a time through a generic loop.
         self.perdocwriter.close()
         lengths = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
+        writer = self.fieldwriter
+        for fieldname, terms in groupby(self.pool.sorted_groups(), key=lambda group: group[0][0]):
+            writer.start_field(fieldname, self.schema[fieldname])
+            doc_lengths = lengths.of(fieldname) if lengths else _NoLengths()
+            for (_, tbytes), postings in terms:
+                writer.start_term(tbytes)
+                for docnum, weight, vbytes in postings:
+                    writer.add(docnum, weight, vbytes or emptybytes, doc_lengths[docnum])
+                writer.finish_term()
+            writer.finish_field()
+        writer.close()
         if lengths:
             lengths.close()
 
@@ -184,10 +196,14 @@ class _GroupedPool:
                 except EOFError:
                     return
 
-    def _sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], list]]:
+    def sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], list]]:
+        """Each (field, term) with its postings (docnum, weight, value) in document
+        order, in the order Whoosh's pool sorts them."""
         in_memory = ((key, self.groups[key]) for key in sorted(self.groups))
         if not self.runs:
-            yield from in_memory
+            for key, postings in in_memory:
+                postings.sort()  # already in document order unless segments were merged in
+                yield key, postings
             return
         # Runs hold earlier documents than later runs and memory: concatenating a
         # term's groups in that order keeps its postings in document order.
@@ -195,15 +211,9 @@ class _GroupedPool:
         merged = heapq.merge(*(((key, n, group) for key, group in source)
                                for n, source in enumerate(sources)))
         for key, parts in groupby(merged, key=itemgetter(0)):
-            yield key, [posting for _, _, group in parts for posting in group]
-
-    def iter_postings(self) -> Iterator[tuple]:
-        """Every posting as (field, term, docnum, weight, value), sorted as Whoosh's
-        pool sorts them."""
-        for (fieldname, tbytes), group in self._sorted_groups():
-            group.sort()  # already in document order unless segments were merged in
-            for docnum, weight, vbytes in group:
-                yield fieldname, tbytes, docnum, weight, vbytes
+            postings = [posting for _, _, group in parts for posting in group]
+            postings.sort()  # already in document order unless segments were merged in
+            yield key, postings
 
     def cleanup(self) -> None:
         for name in self.runs:
@@ -215,21 +225,23 @@ class _GroupedPool:
 
 
 class _Lengths:
-    """A segment's field lengths, each field's read once, for ``add_postings``."""
+    """A segment's field lengths, each field's read once."""
 
     def __init__(self, reader) -> None:
         self.reader = reader
-        self.fields: dict[str, list] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str):
-        lengths = self.fields.get(fieldname)
-        if lengths is None:
-            count = self.reader.doc_count_all()
-            column = self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            lengths = self.fields[fieldname] = (
-                [self.reader.doc_field_length(n, fieldname) for n in range(count)]
-                if column is not None else [0] * count)
-        return lengths[docnum]
+    def of(self, fieldname: str) -> list:
+        """Every document's length in a field, as Whoosh's ``doc_field_length`` gives it."""
+        if self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) is None:
+            return _NoLengths()
+        return [self.reader.doc_field_length(n, fieldname) for n in range(self.reader.doc_count_all())]
 
     def close(self) -> None:
         self.reader.close()
+
+
+class _NoLengths:
+    """The lengths of a field that records none."""
+
+    def __getitem__(self, docnum: int) -> int:
+        return 0
