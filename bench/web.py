@@ -1,5 +1,5 @@
-"""Timings over HTTP: the real server (``searchsvc serve``, waitress) in a process of its
-own, clients on loopback.
+"""Timings over HTTP: the real server (``searchsvc serve``: waitress, one worker process
+per core) in processes of its own, clients on loopback.
 
 Each phase is bounded in requests and in seconds. Latency is from sending the request
 to having read the whole JSON response, on a kept-alive connection per client.
@@ -20,7 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from searchsvc.config import default_workers
+
 from .latency import load_log, params_of
+
+# The server's own default: one process per core.
+WORKERS = default_workers()
 
 
 @dataclass
@@ -28,14 +33,27 @@ class Server:
     process: subprocess.Popen
     port: int
 
+    def pids(self) -> list[int]:
+        """The server's processes: the supervisor and its workers."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        return [pid, *(int(child) for child in children.read_text().split())] if children.exists() else [pid]
+
     def peak_rss_mb(self) -> float:
-        """The server's peak resident memory so far (VmHWM)."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+        """The server's peak resident memory so far: the sum of its processes' peaks
+        (VmHWM), an upper bound of their peak together."""
+        total = 0
+        for pid in self.pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+        return total / 1024
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def settle(self, timeout: float = 120) -> None:
         """Wait until the server is idle (what it does once at start, in the background,
@@ -59,10 +77,10 @@ class Server:
                 self.process.wait()
 
 
-def start_server(config: Path, threads: int = 8, timeout: float = 60) -> Server:
+def start_server(config: Path, threads: int = 8, workers: int = WORKERS, timeout: float = 60) -> Server:
     """Start ``searchsvc serve`` on a free loopback port and wait until it answers."""
     command = [str(Path(sys.executable).parent / "searchsvc"), "--config", str(config), "serve",
-               "--host", "127.0.0.1", "--port", "0", "--threads", str(threads)]
+               "--host", "127.0.0.1", "--port", "0", "--threads", str(threads), "--workers", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     deadline = time.monotonic() + timeout
@@ -154,7 +172,8 @@ def measure(config: Path, limit: int | None = None, clients: int = 4, phase_seco
         server.stop()
     server = start_server(config)
     try:
-        run_clients(server.port, [warmup], phase_seconds)
+        # As many connections as clients, so that every worker process warms up.
+        run_clients(server.port, [warmup] * clients, phase_seconds)
         server.settle()
         shares = [log[n::clients] for n in range(clients)]
         result["concurrent_cold"] = run_clients(server.port, shares, phase_seconds)

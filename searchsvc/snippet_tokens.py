@@ -20,6 +20,7 @@ in ``PER_WORD_FILTERS``; for any other analyser every call goes to the analyser 
 from __future__ import annotations
 
 import threading
+from itertools import compress
 from collections.abc import Callable, Iterable
 
 from whoosh.analysis import RegexTokenizer
@@ -133,15 +134,17 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
             seen.add(word)
         if present.isdisjoint(wanted):
             return []
-        hits = [pos for pos, word in enumerate(tokens) if word in wanted]
-        spans = [match.span() for match in words.pattern.finditer(text)]
+        # Sections run to thousands of words: pick the hits out in C (map, compress),
+        # not in a Python loop over every word.
+        flags = list(map(wanted.__contains__, tokens))
+        hits = compress(zip(range(len(tokens)), words.pattern.finditer(text)), flags)
         out: list[Token] = []
         previous = None
-        for pos in hits:
+        for pos, match in hits:
+            start, end = match.span()
             if previous is not None and pos > previous + 1:  # words in between
-                out.append(Token(PLACEHOLDER, pos - 1, *spans[pos - 1]))
-            start, end = spans[pos]
-            for form in words.forms(tokens[pos]):
+                out.append(Token(PLACEHOLDER, pos - 1, start, start))
+            for form in words.forms(match.group()):
                 out.append(Token(form, pos, start, end))
             previous = pos
         return out
