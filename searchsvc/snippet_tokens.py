@@ -20,10 +20,13 @@ in ``PER_WORD_FILTERS``; for any other analyser every call goes to the analyser 
 from __future__ import annotations
 
 import threading
-from itertools import compress
+import unicodedata
 from collections.abc import Callable, Iterable
+from itertools import compress
 
 from whoosh.analysis import RegexTokenizer
+
+from .analysis import DanishFilter, findable, fold
 
 # Filters that turn each token into forms of that token alone (no context, no state).
 PER_WORD_FILTERS = {"LowercaseFilter", "NormalizeFilter", "DanishFilter", "DanishStemFilter"}
@@ -57,6 +60,8 @@ class WordForms:
             and all(type(f).__name__ in PER_WORD_FILTERS for f in items[1:])
         )
         self.pattern = items[0].expression if self.per_word else None
+        # Danish forms are substrings of their words' folded text (``findable``).
+        self.danish = self.per_word and isinstance(items[-1], DanishFilter)
         self._forms: dict[str, tuple[str, ...] | None] = {}
         self._words: dict[str, set[str]] = {}  # form -> the words known to have it
         self.lock = threading.RLock()
@@ -120,8 +125,15 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
     wanted = words.words_with(forms, prefixes)
     # Words looked at in this search: the known words with the forms, and those not.
     seen = set(wanted)
+    needles = tuple({findable(form) for form in (*forms, *prefixes)}) if words.danish else ("",)
 
     def analyze(text: str) -> list[Token]:
+        # A section without any of the strings its matches must hold is not tokenized.
+        folded = text.lower()
+        if not folded.isascii():
+            folded = fold(unicodedata.normalize("NFC", folded))
+        if not any(needle in folded for needle in needles):
+            return []
         # The distinct words first, with set operations: most sections hold no query word.
         tokens = words.pattern.findall(text)
         present = set(tokens)
