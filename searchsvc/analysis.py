@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -263,10 +264,28 @@ def exact_analyzer():
 
 def words(text: str) -> Iterator[str]:
     """The lowercase words of a text as written (what the compound dictionary counts)."""
-    for match in TOKEN_PATTERN.finditer(text):
-        word = match.group().lower()
-        if word.isalpha():
-            yield word if word.isascii() else unicodedata.normalize("NFC", word)
+    for token in TOKEN_PATTERN.findall(text):
+        if (word := _as_word(token)) is not None:
+            yield word
+
+
+def word_counts(texts: Iterable[str]) -> Counter[str]:
+    """The words of many texts (as ``words`` gives them), counted."""
+    tokens: Counter[str] = Counter()
+    for text in texts:
+        tokens.update(TOKEN_PATTERN.findall(text))  # counted in C; each distinct token once below
+    counts: Counter[str] = Counter()
+    for token, count in tokens.items():
+        if (word := _as_word(token)) is not None:
+            counts[word] += count
+    return counts
+
+
+def _as_word(token: str) -> str | None:
+    word = token.lower()
+    if not word.isalpha():
+        return None
+    return word if word.isascii() else unicodedata.normalize("NFC", word)
 
 
 def attach_dictionary(schema, dictionary: CompoundDictionary) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gzip
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from whoosh.lang.stopwords import stoplists
@@ -78,10 +78,14 @@ class CompoundDictionary:
     def __len__(self) -> int:
         return len(self.counts)
 
-    def update(self, words: Iterable[str]) -> int:
-        """Count more words (lowercase, as written); return how many were new."""
+    def update(self, words: Iterable[str] | Mapping[str, int]) -> int:
+        """Count more words (lowercase, as written; or words with their counts); return
+        how many were new."""
         before = len(self.counts)
-        self.counts.update(w for w in words if w.isalpha())
+        if isinstance(words, Mapping):
+            self.counts.update({w: n for w, n in words.items() if w.isalpha()})
+        else:
+            self.counts.update(w for w in words if w.isalpha())
         self._cache.clear()
         self._stem_counts = None
         return len(self.counts) - before

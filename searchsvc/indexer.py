@@ -20,7 +20,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.searching import Searcher
 
-from .analysis import ANALYSIS_VERSION, analysis_version, danish_analyzer, journal_terms, words
+from .analysis import ANALYSIS_VERSION, analysis_version, danish_analyzer, journal_terms, word_counts
 from .compounds import CompoundDictionary
 from .model import DECISION_HEADINGS, RESUME_HEADINGS
 from .processes import die_with_parent
@@ -130,8 +130,7 @@ def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
     """
     dictionary = CompoundDictionary.load(generation)
     if rows:
-        for row in rows:
-            dictionary.update(words(row_text(row)))
+        dictionary.update(word_counts(row_text(row) for row in rows))
         dictionary.save(generation)
     return dictionary
 

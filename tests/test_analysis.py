@@ -174,3 +174,20 @@ def test_numbers_and_years_are_tokens(item_text):
     assert "Udbud af buslinje 224" in item_text("greve", "2022-10-13", 6)
     assert terms("Udbud af buslinje 224") == ["udbud", "=udbud", "af", "buslinj", "=buslinje", "224"]
     assert "2025" in terms("Egnsteateraftale for Opera Hedeland 2025-2028")
+
+
+def test_word_counts_count_what_words_yields():
+    from collections import Counter
+
+    from searchsvc.analysis import word_counts, words
+
+    texts = [
+        "Spildevandsplanen og spildevand: ÅRHUS, Århus og A\u030arhus (23-013472, 15.04.10-P20-3-20) 2025",
+        "Budget 2024–2027; budgettet, BUDGETTET og budget_2 i EMN-2025-003383",
+    ]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(require_corpus("greve").glob("*.json"))[:20]]
+    expected = Counter(word for text in texts for word in words(text))
+    assert word_counts(texts) == expected
+    synthetic = word_counts(texts[:2])
+    assert synthetic["århus"] == 2 and synthetic["budgettet"] == 2  # a decomposed å splits a word
+    assert "23-013472" not in synthetic and "budget_2" not in synthetic

@@ -136,7 +136,7 @@ def test_any_bytes_as_referat_text_raise_only_parse_error(data):
 def dictionary_analyzer():
     from searchsvc.analysis import danish_analyzer
     from searchsvc.compounds import CompoundDictionary
-    from searchsvc.indexer import words
+    from searchsvc.analysis import words
 
     dictionary = CompoundDictionary()
     dictionary.update(words(" ".join(REFERAT_LINES) * 2))
