@@ -64,6 +64,11 @@ class WordForms:
         self.danish = self.per_word and isinstance(items[-1], DanishFilter)
         self._forms: dict[str, tuple[str, ...] | None] = {}
         self._words: dict[str, set[str]] = {}  # form -> the words known to have it
+        self._not_words: set[str] = set()  # tokens that alone tokenize otherwise
+        # The words in the order their forms were learned; ``epoch`` counts the times
+        # everything was forgotten (at MAX_WORDS). See ``snippet_analyzer``.
+        self.learned: list[str] = []
+        self.epoch = 0
         self.lock = threading.RLock()
 
     def analyze(self, text: str) -> list[Token]:
@@ -89,9 +94,15 @@ class WordForms:
                 if len(self._forms) >= MAX_WORDS:
                     self._forms.clear()
                     self._words.clear()
+                    self._not_words.clear()
+                    self.learned = []
+                    self.epoch += 1
                 self._forms[word] = found
                 for form in found or ():
                     self._words.setdefault(form, set()).add(word)
+                if found is None:
+                    self._not_words.add(word)
+                self.learned.append(word)
         return found
 
     def learn(self, words: Iterable[str]) -> None:
@@ -100,15 +111,34 @@ class WordForms:
             if word not in self._forms:
                 self.forms(word)
 
-    def words_with(self, forms: frozenset[str], prefixes: tuple[str, ...]) -> set[str]:
-        """The known words with one of ``forms``, or a form starting with a prefix."""
+    def words_with(self, forms: frozenset[str], prefixes: tuple[str, ...]) -> tuple[set[str], tuple[int, int]]:
+        """The known words with one of ``forms``, or a form starting with a prefix, and
+        the point in ``learned`` (epoch, length) up to which they were looked at."""
         with self.lock:
             found = set().union(*(self._words.get(f, ()) for f in forms))
             if prefixes:
                 for form, words in self._words.items():
                     if form.startswith(prefixes):
                         found |= words
-        return found
+            return found, (self.epoch, len(self.learned))
+
+    def unknown(self, words: set[str]) -> set[str]:
+        """Those of ``words`` whose forms are not known yet."""
+        return words - self._forms.keys()
+
+    def learned_since(self, mark: tuple[int, int]) -> tuple[list[tuple[str, tuple[str, ...] | None]], tuple[int, int]]:
+        """The words (with their forms) learned since ``mark`` (from ``words_with`` or
+        an earlier call), and the mark to ask from next time."""
+        with self.lock:
+            epoch, done = mark
+            if epoch != self.epoch:  # everything was forgotten since: all is new
+                done = 0
+            late = self.learned[done:]
+            return [(word, self._forms.get(word)) for word in late], (self.epoch, done + len(late))
+
+    def any_not_word(self, words: set[str]) -> bool:
+        """Whether some of ``words`` would not tokenize as one token alone."""
+        return not self._not_words.isdisjoint(words)
 
 
 def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[str]
@@ -122,9 +152,26 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
         return words.analyze
     if not forms and not prefixes:
         return lambda text: []
-    wanted = words.words_with(forms, prefixes)
+    wanted, mark = words.words_with(forms, prefixes)
     # Words looked at in this search: the known words with the forms, and those not.
     seen = set(wanted)
+
+    def is_wanted(word_forms) -> bool:
+        return any(f in forms or (prefixes and f.startswith(prefixes)) for f in word_forms or ())
+
+    def sort_new(new: set[str]) -> None:
+        """Add the words of ``new`` with a query form to ``wanted``. Only unknown words,
+        and words learned (by any thread) since ``words_with`` or the last call, are
+        looked at one by one: every other known word was sorted by ``words_with``."""
+        nonlocal mark
+        epoch = mark[0]
+        wanted.update(word for word in words.unknown(new) if is_wanted(words.forms(word)))
+        late, mark = words.learned_since(mark)
+        if mark[0] != epoch:  # everything was forgotten meanwhile, perhaps words of ``new``
+            late += [(word, words.forms(word)) for word in new]
+        wanted.update(word for word, word_forms in late if is_wanted(word_forms))
+        seen.update(new)
+
     needles = tuple({findable(form) for form in (*forms, *prefixes)}) if words.danish else ("",)
 
     def analyze(text: str) -> list[Token]:
@@ -137,13 +184,11 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
         # The distinct words first, with set operations: most sections hold no query word.
         tokens = words.pattern.findall(text)
         present = set(tokens)
-        for word in present - seen:
-            word_forms = words.forms(word)
-            if word_forms is None:
-                return words.analyze(text)
-            if any(f in forms or (prefixes and f.startswith(prefixes)) for f in word_forms):
-                wanted.add(word)
-            seen.add(word)
+        new = present - seen
+        if new:
+            sort_new(new)
+        if words.any_not_word(present):
+            return words.analyze(text)
         if present.isdisjoint(wanted):
             return []
         # Sections run to thousands of words: pick the hits out in C (map, compress),

@@ -68,3 +68,27 @@ def test_other_analysers_go_to_the_analyser():
     analyze = snippet_analyzer(words, {"budget"}, [])
     text = "Budget og regnskab for budget"
     assert [(t.text, t.startchar) for t in analyze(text)] == [(t.text, t.startchar) for t in analyzer(text, chars=True)]
+
+
+def test_a_word_learned_by_another_search_meanwhile_is_still_marked():
+    from searchsvc.analysis import danish_analyzer
+
+    words = WordForms(danish_analyzer())
+    analyze = snippet_analyzer(words, {"budget"}, ())
+    words.forms("Budgettet")  # another thread learns it after this search began
+    tokens = analyze("Om Budgettet for 2025")
+    assert {t.text for t in tokens if t.startchar == 3} >= {"budget"}
+
+
+def test_words_forgotten_at_the_limit_are_learned_anew(monkeypatch):
+    from searchsvc import snippet_tokens
+    from searchsvc.analysis import danish_analyzer
+
+    monkeypatch.setattr(snippet_tokens, "MAX_WORDS", 3)
+    words = WordForms(danish_analyzer())
+    words.learn(["budget", "skole", "vej"])
+    analyze = snippet_analyzer(words, {"budget"}, ())
+    words.learn(["plan", "Budgettet", "regnskab"])  # forgets everything once, meanwhile
+    assert words.epoch == 1
+    tokens = analyze("Budgettet og skolen")
+    assert [t.startchar for t in tokens if t.text == "budget"] == [0]
