@@ -20,7 +20,7 @@ from whoosh import sorting
 
 from .archive import Archive
 from .decisions import DECISION_LABELS
-from .errors import QueryError
+from .errors import IndexMissing, QueryError
 from .facets import FACETS, FacetValue
 from .matches import match_mask
 from .topdocs import top_documents
@@ -221,6 +221,17 @@ def _filter_mask(request: SearchRequest, searcher, table) -> np.ndarray | None:
     for other in masks:
         mask = mask & other
     return mask
+
+
+def prepare(archive: Archive) -> None:
+    """Open the current snapshot (its document table) and start learning the words
+    snippets need, so that a new server process's first request does not pay for it.
+    Does nothing before the first reindex."""
+    try:
+        snapshot = archive.snapshot()
+    except IndexMissing:
+        return
+    word_forms(_snippet_analyzer(archive.datadir.path / snapshot.generation))
 
 
 def search(archive: Archive, request: SearchRequest, *, snippets: bool = True) -> SearchResults:

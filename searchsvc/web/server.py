@@ -55,13 +55,11 @@ def serve(config: Config, *, host: str, port: int, threads: int, workers: int,
     :raise OSError: the address cannot be bound.
     :raise ServeError: the workers keep failing as they start (their log says why).
     """
-    from . import create_app
-
     options = dict(threads=threads, ident="searchsvc",
                    max_request_header_size=64 * 1024,  # far above the app's own 8 KB query-string limit
                    clear_untrusted_proxy_headers=True)
     if workers <= 1:
-        server = create_server(create_app(config), host=host, port=port, **options)
+        server = create_server(_prepared_app(config), host=host, port=port, **options)
         on_listening(Listening(str(server.effective_host), int(server.effective_port)))
         try:
             server.run()
@@ -104,11 +102,20 @@ def _bind(host: str, port: int) -> list[socket.socket]:
     return sockets
 
 
-def _run_worker(config: Config, sockets: list[socket.socket], options: dict) -> None:
-    """A worker process: waitress over the shared sockets until told to stop."""
+def _prepared_app(config: Config):
+    """The app, its archive already open (see ``search.prepare``)."""
+    from ..archive import Archive
+    from ..search import prepare
     from . import create_app
 
-    server = create_server(create_app(config), sockets=sockets, **options)
+    archive = Archive(config.index_path)
+    prepare(archive)
+    return create_app(config, archive=archive)
+
+
+def _run_worker(config: Config, sockets: list[socket.socket], options: dict) -> None:
+    """A worker process: waitress over the shared sockets until told to stop."""
+    server = create_server(_prepared_app(config), sockets=sockets, **options)
     try:
         server.run()
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group
