@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
-from itertools import compress
+from itertools import compress, filterfalse
 
 from whoosh.analysis import RegexTokenizer
 
@@ -124,7 +124,8 @@ class WordForms:
 
     def unknown(self, words: set[str]) -> set[str]:
         """Those of ``words`` whose forms are not known yet."""
-        return words - self._forms.keys()
+        # Not ``words - self._forms.keys()``: that walks every known word.
+        return set(filterfalse(self._forms.__contains__, words))
 
     def learned_since(self, mark: tuple[int, int]) -> tuple[list[tuple[str, tuple[str, ...] | None]], tuple[int, int]]:
         """The words (with their forms) learned since ``mark`` (from ``words_with`` or
