@@ -199,3 +199,18 @@ def index_greve_sample(folder: Path, files: slice):
     config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
     assert reindex(config, workers=1).failures == []
     return Archive(config.index_path)
+
+
+@pytest.fixture(scope="session")
+def greve_rows() -> list[dict]:
+    """Store rows (``item_row``) of every 20th real Greve meeting's items, parsed but
+    not stored or indexed: for tests that write indexes themselves."""
+    from searchsvc.sources import read_source
+    from searchsvc.store import item_row
+
+    rows = []
+    for path in sorted(require_corpus("greve").glob("*.json"))[::20]:
+        parsed = read_source(path, path.read_bytes(), municipality="Greve Kommune")
+        rows += [item_row(item) for meeting in parsed.meetings for item in meeting.items]
+    assert len(rows) > 100
+    return rows

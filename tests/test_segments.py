@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from searchsvc import indexer, segments
 from searchsvc.analysis import attach_dictionary
-from searchsvc.sources import read_source
-from searchsvc.store import item_row
-from tests.conftest import require_corpus
-
-
-@pytest.fixture(scope="module")
-def greve_rows() -> list[dict]:
-    """Item rows of every 25th real Greve meeting (some 180 items)."""
-    rows = []
-    for path in sorted(require_corpus("greve").glob("*.json"))[::25]:
-        parsed = read_source(path, path.read_bytes(), municipality="Greve Kommune")
-        rows += [item_row(item) for meeting in parsed.meetings for item in meeting.items]
-    assert len(rows) > 100
-    return rows
 
 
 def _contents(generation: Path) -> dict:
