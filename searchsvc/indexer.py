@@ -136,8 +136,11 @@ def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
 
 
 # Each indexing process gets at least this many documents: below it, starting processes
-# costs more than it saves.
+# costs more than it saves. A batch this large is written in segments of at most
+# SEGMENT_POSTINGS postings (the writer holds a segment's postings in memory, some 150
+# bytes each: this bounds a process to about 750 MB of them).
 PARALLEL_ROWS = 1000
+SEGMENT_POSTINGS = 5_000_000
 
 
 def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterable[str] = (),
@@ -149,7 +152,7 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
     learns the words of ``add_rows``. The previous commit stays readable until
     ``drop_old_commits``: readers keep using it until the store records the new one.
 
-    :param procs: processes to index ``add_rows`` with (each writes a segment of its
+    :param procs: processes to index ``add_rows`` with (each writes segments of its
         own, in row order); many rows only, and only where processes fork.
     """
     add_rows = list(add_rows)
@@ -168,10 +171,12 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
                 writer.delete_by_term("id", item_id)
         if procs > 1:
             writer.extra_segments = _write_segments(ix, add_rows, dictionary, procs)
-            added = len(add_rows)
-        for row in add_rows if procs <= 1 else ():
-            writer.add_document(**item_document(row))
-            added += 1
+        elif len(add_rows) >= PARALLEL_ROWS:
+            writer.extra_segments = _index_rows(ix, add_rows, dictionary)
+        else:
+            for row in add_rows:
+                writer.add_document(**item_document(row))
+        added = len(add_rows)
     except BaseException:
         writer.cancel()
         raise
@@ -195,9 +200,27 @@ class _KeepingWriter(SegmentWriter):
 _FORKED: dict = {}
 
 
+def _index_rows(ix, rows: list[dict], dictionary: CompoundDictionary) -> list:
+    """Index rows into new segments of at most ``SEGMENT_POSTINGS`` postings each (not
+    committed: the caller's commit lists them); the segments in row order."""
+    segments, writer = [], None
+    for row in rows:
+        if writer is None:
+            # No lock: the caller holds the index writer's lock and commits the segments.
+            writer = SegmentWriter(ix, _lk=False)
+            writer.attach_dictionary(dictionary)
+        writer.add_document(**item_document(row))
+        if writer.pool.size >= SEGMENT_POSTINGS:
+            segments.append(writer._finalize_segment())
+            writer = None
+    if writer is not None:
+        segments.append(writer._finalize_segment())
+    return segments
+
+
 def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs: int) -> list:
-    """Index rows in ``procs`` forked processes, each writing one segment of a slice of
-    them; the segments in row order, for the caller's commit to list.
+    """Index rows in ``procs`` forked processes, each writing the segments of a slice of
+    them (``_index_rows``); the segments in row order, for the caller's commit to list.
 
     :raise RuntimeError: a process failed or died (its error in the message).
     """
@@ -213,7 +236,7 @@ def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs:
                      for n in range(procs)]
         for process in processes:
             process.start()
-        segments: dict[int, object] = {}
+        segments: dict[int, list] = {}
         while len(segments) < procs:
             try:
                 number, segment, error = results.get(timeout=1)
@@ -224,7 +247,7 @@ def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs:
             if error is not None:
                 raise RuntimeError(f"an indexing process failed: {error}")
             segments[number] = segment
-        return [segments[n] for n in range(procs)]
+        return [segment for n in range(procs) for segment in segments[n]]
     finally:
         _FORKED.clear()
         for process in processes:
@@ -235,16 +258,11 @@ def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs:
 
 def _segment_process(folder: str, indexname: str, start: int, end: int, number: int,
                      results, parent: int) -> None:
-    """One indexing process: rows[start:end] into a new segment, reported on ``results``."""
+    """One indexing process: rows[start:end] into new segments, reported on ``results``."""
     die_with_parent(parent)
     try:
         ix = _storage(Path(folder)).open_index(indexname)
-        # No lock: the parent holds the writer's lock and commits the segments.
-        writer = SegmentWriter(ix, _lk=False)
-        writer.attach_dictionary(_FORKED["dictionary"])
-        for row in _FORKED["rows"][start:end]:
-            writer.add_document(**item_document(row))
-        results.put((number, writer._finalize_segment(), None))
+        results.put((number, _index_rows(ix, _FORKED["rows"][start:end], _FORKED["dictionary"]), None))
     except BaseException as error:  # reported to the parent, which stops the run
         results.put((number, None, f"{type(error).__name__}: {error}"))
 

@@ -9,9 +9,9 @@ while writing byte-for-byte the segment Whoosh's own writer would (tests compare
   regular expression and each distinct word's forms are looked up once (``_Analysis``);
 - **the posting pool**: Whoosh pickles every posting one by one into sorted runs on
   disk once its buffer fills and merges them back with a heap, so that time per item
-  grows with the size of the batch; here postings are grouped by term in memory, and
-  only when ``SPILL_POSTINGS`` are held is a run written, one pickled list per term
-  (``_GroupedPool``);
+  grows with the size of the batch; here postings are grouped by term in memory
+  (``_GroupedPool``), and ``indexer`` starts a new segment once one holds
+  ``SEGMENT_POSTINGS``;
 - **field lengths**: Whoosh reads each posting's document length back from the
   segment's column file, one posting at a time; here each field's lengths are read
   once (``_Lengths``).
@@ -19,13 +19,9 @@ while writing byte-for-byte the segment Whoosh's own writer would (tests compare
 
 from __future__ import annotations
 
-import heapq
-import pickle
 import unicodedata
-import uuid
 from collections.abc import Iterator
 from itertools import groupby
-from operator import itemgetter
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -36,17 +32,12 @@ from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 from .compounds import CompoundDictionary
 from .analysis import DanishFilter, NormalizeFilter, attach_dictionary
 
-# Postings held in memory before a run is written to the writer's temporary folder
-# (some 300 bytes each with their share of the dictionary: about 600 MB).
-SPILL_POSTINGS = 2_000_000
-
-
 class SegmentWriter(WhooshSegmentWriter):
     """Whoosh's segment writer with fast Danish analysis, pool and length lookups."""
 
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, **kwargs)
-        self.pool = _GroupedPool(self._tempstorage)
+        self.pool = _GroupedPool()
         self._analysis: dict[str, _Analysis] = {}
         # Whoosh's own add_document handles what this one leaves out.
         self._simple = all(not field.vector and not field.separate_spelling()
@@ -157,13 +148,11 @@ class _Analysis:
 
 class _GroupedPool:
     """Postings grouped by (field, term), each group in the order added (document
-    order); spilled to sorted runs on disk, one pickled group at a time, when large."""
+    order). All in memory: ``indexer`` bounds a segment's size."""
 
-    def __init__(self, tempstore) -> None:
-        self.tempstore = tempstore
+    def __init__(self) -> None:
         self.groups: dict[tuple[str, bytes], list] = {}
         self.size = 0
-        self.runs: list[str] = []
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
@@ -173,55 +162,17 @@ class _GroupedPool:
         else:
             group.append((docnum, weight, vbytes))
         self.size += 1
-        if self.size >= SPILL_POSTINGS:
-            self._spill()
-
-    def _spill(self) -> None:
-        # Unique: writers in other processes share the temporary folder.
-        name = f"pool-{uuid.uuid4().hex}.run"
-        with self.tempstore.create_file(name).raw_file() as run:
-            pickler = pickle.Pickler(run, protocol=pickle.HIGHEST_PROTOCOL)
-            for key in sorted(self.groups):
-                pickler.dump((key, self.groups[key]))
-                pickler.clear_memo()
-        self.runs.append(name)
-        self.groups, self.size = {}, 0
-
-    def _read_run(self, name: str) -> Iterator[tuple]:
-        with self.tempstore.open_file(name).raw_file() as run:
-            unpickler = pickle.Unpickler(run)
-            while True:
-                try:
-                    yield unpickler.load()
-                except EOFError:
-                    return
 
     def sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], list]]:
         """Each (field, term) with its postings (docnum, weight, value) in document
         order, in the order Whoosh's pool sorts them."""
-        in_memory = ((key, self.groups[key]) for key in sorted(self.groups))
-        if not self.runs:
-            for key, postings in in_memory:
-                postings.sort()  # already in document order unless segments were merged in
-                yield key, postings
-            return
-        # Runs hold earlier documents than later runs and memory: concatenating a
-        # term's groups in that order keeps its postings in document order.
-        sources = [self._read_run(name) for name in self.runs] + [in_memory]
-        merged = heapq.merge(*(((key, n, group) for key, group in source)
-                               for n, source in enumerate(sources)))
-        for key, parts in groupby(merged, key=itemgetter(0)):
-            postings = [posting for _, _, group in parts for posting in group]
+        for key in sorted(self.groups):
+            postings = self.groups[key]
             postings.sort()  # already in document order unless segments were merged in
             yield key, postings
 
     def cleanup(self) -> None:
-        for name in self.runs:
-            try:
-                self.tempstore.delete_file(name)
-            except OSError:
-                pass
-        self.groups, self.runs = {}, []
+        self.groups, self.size = {}, 0
 
 
 class _Lengths:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from searchsvc import indexer, segments
@@ -49,22 +50,20 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path, greve_rows):
     assert fast == whoosh
 
 
-def test_postings_spilled_to_runs_come_back_in_order(tmp_path, greve_rows, monkeypatch):
-    whoosh = _write(tmp_path / "whoosh", greve_rows, WhooshSegmentWriter)
-    monkeypatch.setattr(segments, "SPILL_POSTINGS", 5_000)  # some twenty runs
-    spilled = _write(tmp_path / "spilled", greve_rows, segments.SegmentWriter)
-    assert spilled == whoosh
-    assert not list((tmp_path / "spilled" / indexer.WHOOSH_DIR).glob("*.tmp/*.run"))
-
-
-def test_parallel_writers_with_runs_write_the_same_documents(tmp_path, greve_rows, monkeypatch):
-    """Indexing processes share the temporary folder: their runs must not collide."""
-    monkeypatch.setattr(segments, "SPILL_POSTINGS", 5_000)
-    monkeypatch.setattr(indexer, "PARALLEL_ROWS", 20)
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_large_batch_is_written_in_several_segments_holding_the_same_documents(tmp_path, greve_rows,
+                                                                                  monkeypatch, procs):
+    """Segments of at most SEGMENT_POSTINGS postings, in one process or in several."""
     single = tmp_path / "single"
     indexer.write_changes(indexer.create_index(single), add_rows=greve_rows, procs=1)
-    parallel = tmp_path / "parallel"
-    indexer.write_changes(indexer.create_index(parallel), add_rows=greve_rows, procs=2)
+    monkeypatch.setattr(indexer, "SEGMENT_POSTINGS", 5_000)
+    monkeypatch.setattr(indexer, "PARALLEL_ROWS", 20)
+    parts = tmp_path / "parts"
+    indexer.write_changes(indexer.create_index(parts), add_rows=greve_rows, procs=procs)
+    with indexer.open_index(single).reader() as reader:
+        assert len(reader.leaf_readers()) == 1
+    with indexer.open_index(parts).reader() as reader:
+        assert len(reader.leaf_readers()) > 10
 
     def terms_of_each_document(generation: Path) -> dict[str, set]:
         with indexer.open_index(generation).reader() as reader:
@@ -77,4 +76,4 @@ def test_parallel_writers_with_runs_write_the_same_documents(tmp_path, greve_row
 
     expected = terms_of_each_document(single)
     assert len(expected) == len(greve_rows)
-    assert terms_of_each_document(parallel) == expected
+    assert terms_of_each_document(parts) == expected
