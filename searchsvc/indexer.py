@@ -137,10 +137,11 @@ def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
 
 # Each indexing process gets at least this many documents: below it, starting processes
 # costs more than it saves. A batch this large is written in segments of at most
-# SEGMENT_POSTINGS postings (the writer holds a segment's postings in memory, some 150
-# bytes each: this bounds a process to about 750 MB of them).
+# SEGMENT_POSTINGS postings (the writer holds a segment's postings in memory, some 30
+# bytes each: this bounds a process to about 500 MB of them). Fewer, larger segments
+# search faster: at 50,000 items six segments took half as long again as two.
 PARALLEL_ROWS = 1000
-SEGMENT_POSTINGS = 5_000_000
+SEGMENT_POSTINGS = 16_000_000
 
 
 def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterable[str] = (),

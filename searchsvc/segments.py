@@ -10,7 +10,7 @@ while writing byte-for-byte the segment Whoosh's own writer would (tests compare
 - **the posting pool**: Whoosh pickles every posting one by one into sorted runs on
   disk once its buffer fills and merges them back with a heap, so that time per item
   grows with the size of the batch; here postings are grouped by term in memory
-  (``_GroupedPool``), and ``indexer`` starts a new segment once one holds
+  (``_Pool``), and ``indexer`` starts a new segment once one holds
   ``SEGMENT_POSTINGS``;
 - **field lengths**: Whoosh reads each posting's document length back from the
   segment's column file, one posting at a time; here each field's lengths are read
@@ -20,9 +20,11 @@ while writing byte-for-byte the segment Whoosh's own writer would (tests compare
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from itertools import groupby
 
+import numpy as np
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.formats import Positions
@@ -37,7 +39,7 @@ class SegmentWriter(WhooshSegmentWriter):
 
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, **kwargs)
-        self.pool = _GroupedPool()
+        self.pool = _Pool()
         self._analysis: dict[str, _Analysis] = {}
         # Whoosh's own add_document handles what this one leaves out.
         self._simple = all(not field.vector and not field.separate_spelling()
@@ -146,33 +148,63 @@ class _Analysis:
                 for form, poslist in positions.items()]
 
 
-class _GroupedPool:
-    """Postings grouped by (field, term), each group in the order added (document
-    order). All in memory: ``indexer`` bounds a segment's size."""
+class _Pool:
+    """A segment's postings in flat arrays, some 30 bytes each (as Python tuples they
+    took some 150), grouped by (field, term) and sorted only when the segment is written."""
 
     def __init__(self) -> None:
-        self.groups: dict[tuple[str, bytes], list] = {}
-        self.size = 0
+        self.terms: dict[tuple[str, bytes], int] = {}  # (field, term) -> its number
+        self.term_numbers = array("i")
+        self.docnums = array("i")
+        self.weights = array("d")
+        self.values = bytearray()
+        self.value_ends = array("I")  # a segment's values stay far below 4 GB
+
+    @property
+    def size(self) -> int:
+        """The postings held."""
+        return len(self.docnums)
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
-        group = self.groups.get((fieldname, tbytes))
-        if group is None:
-            self.groups[(fieldname, tbytes)] = [(docnum, weight, vbytes)]
-        else:
-            group.append((docnum, weight, vbytes))
-        self.size += 1
+        number = self.terms.get((fieldname, tbytes))
+        if number is None:
+            number = self.terms[(fieldname, tbytes)] = len(self.terms)
+        self.term_numbers.append(number)
+        self.docnums.append(docnum)
+        self.weights.append(weight)
+        if vbytes:
+            self.values += vbytes
+        self.value_ends.append(len(self.values))
 
     def sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], list]]:
         """Each (field, term) with its postings (docnum, weight, value) in document
-        order, in the order Whoosh's pool sorts them."""
-        for key in sorted(self.groups):
-            postings = self.groups[key]
-            postings.sort()  # already in document order unless segments were merged in
-            yield key, postings
+        order, in the order Whoosh's pool sorts them. Empties the pool."""
+        if not self.terms:
+            return
+        keys = list(self.terms)  # in number order
+        ranks = np.empty(len(keys), dtype=np.int32)
+        ranks[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys), dtype=np.int32)
+        keys.sort()
+        self.terms = {}
+        term_ranks = ranks[np.frombuffer(self.term_numbers, dtype=np.int32)]
+        docnums = np.frombuffer(self.docnums, dtype=np.int32)
+        order = np.lexsort((docnums, term_ranks))
+        term_ranks = term_ranks[order]
+        bounds = [0, *(np.flatnonzero(np.diff(term_ranks)) + 1).tolist(), len(order)]
+        ends = np.frombuffer(self.value_ends, dtype=np.uint32)
+        starts = np.concatenate((np.zeros(1, dtype=np.uint32), ends[:-1]))
+        weights = np.frombuffer(self.weights, dtype=np.float64)
+        values = bytes(self.values)
+        self.values = bytearray()
+        for low, high in zip(bounds, bounds[1:]):
+            part = order[low:high]
+            yield keys[int(term_ranks[low])], [
+                (docnum, weight, values[start:end]) for docnum, weight, start, end
+                in zip(docnums[part].tolist(), weights[part].tolist(), starts[part].tolist(), ends[part].tolist())]
 
     def cleanup(self) -> None:
-        self.groups, self.size = {}, 0
+        self.__init__()
 
 
 class _Lengths:
