@@ -247,8 +247,8 @@ def write_report(results: list[dict], meta: dict, report: Path = REPORT) -> None
     add("## searchsvc")
     add("")
     add(f"Latencies in ms. HTTP: `searchsvc serve` (waitress, {web.WORKERS} worker processes of 8 threads: "
-        "its default here), the JSON API, loopback; "
-        "*1 client* cold, *4 clients cold* (a fresh server, warmed up over 4 connections, each client a quarter of the log), "
+        "its default here), the JSON API, loopback; each server warmed up over 4 connections, so that "
+        "every worker process is; *1 client* cold, *4 clients cold* (a fresh server, each client a quarter of the log), "
         "*4 clients warm* (each client the whole log).")
     add("")
     add("| items | reindex items/s | add 1 meeting s | on disk MB | in-process cold p50 / p95 / p99 | its CPU time p50 / p95 "

@@ -164,7 +164,8 @@ def measure(config: Path, limit: int | None = None, clients: int = 4, phase_seco
     result: dict = {}
     server = start_server(config)
     try:
-        run_clients(server.port, [warmup], phase_seconds)
+        # As many connections as clients, so that every worker process warms up.
+        run_clients(server.port, [warmup] * clients, phase_seconds)
         server.settle()
         result["sequential"] = run_clients(server.port, [log], phase_seconds)
         rss = server.peak_rss_mb()
@@ -172,7 +173,6 @@ def measure(config: Path, limit: int | None = None, clients: int = 4, phase_seco
         server.stop()
     server = start_server(config)
     try:
-        # As many connections as clients, so that every worker process warms up.
         run_clients(server.port, [warmup] * clients, phase_seconds)
         server.settle()
         shares = [log[n::clients] for n in range(clients)]
