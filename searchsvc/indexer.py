@@ -190,7 +190,7 @@ class _KeepingWriter(SegmentWriter):
     deletes them at once), so that the store can go on naming it until its transaction
     commits, and a run killed in between leaves both readable."""
 
-    extra_segments: list = []  # written by other processes (``_write_segments``)
+    extra_segments: list = []  # written by other writers (``_index_rows``), maybe in other processes
 
     def _commit_toc(self, segments) -> None:
         segments = [*segments, *self.extra_segments]

@@ -9,8 +9,8 @@ while writing byte-for-byte the segment Whoosh's own writer would (tests compare
   regular expression and each distinct word's forms are looked up once (``_Analysis``);
 - **the posting pool**: Whoosh pickles every posting one by one into sorted runs on
   disk once its buffer fills and merges them back with a heap, so that time per item
-  grows with the size of the batch; here postings are grouped by term in memory
-  (``_Pool``), and ``indexer`` starts a new segment once one holds
+  grows with the size of the batch; here they are held in flat arrays and sorted once,
+  with numpy (``_Pool``), and ``indexer`` starts a new segment once one holds
   ``SEGMENT_POSTINGS``;
 - **field lengths**: Whoosh reads each posting's document length back from the
   segment's column file, one posting at a time; here each field's lengths are read
@@ -31,8 +31,9 @@ from whoosh.formats import Positions
 from whoosh.system import emptybytes
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
-from .compounds import CompoundDictionary
 from .analysis import DanishFilter, NormalizeFilter, attach_dictionary
+from .compounds import CompoundDictionary
+
 
 class SegmentWriter(WhooshSegmentWriter):
     """Whoosh's segment writer with fast Danish analysis, pool and length lookups."""
