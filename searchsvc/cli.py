@@ -8,6 +8,7 @@ returns. Exit codes: 0 success, 1 some source files failed (reindex) or a runtim
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 import click
@@ -40,7 +41,19 @@ class _Context:
 pass_context = click.make_pass_decorator(_Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: a damaged index is a one-line error, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as error:
+            raise click.ClickException(
+                f"the index cannot be read ({error}): `searchsvc reindex --full` rebuilds it"
+            ) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: $SEARCHSVC_CONFIG, else ./config.toml).")
 @click.version_option(package_name="searchsvc")

@@ -70,3 +70,17 @@ def test_stats(sample_index):
     assert data["failed_files"] == [] and data["bytes"] > 0
     plain = invoke(sample_index, "stats")
     assert "10 items" in plain.output and "Sources with errors: 0" in plain.output
+
+
+def test_a_damaged_store_is_a_one_line_error_and_reindex_full_rebuilds_it(sample_index):
+    from searchsvc.datadir import DataDir
+
+    (DataDir(sample_index.index_path).current() / "items.sqlite").write_bytes(b"not a database\n" * 100)
+    for command in (["search", "jobcenter"], ["stats"], ["serve", "--port", "0"]):
+        result = invoke(sample_index, *command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "the index cannot be read" in result.output and "reindex --full" in result.output
+        assert "Traceback" not in result.output
+    assert invoke(sample_index, "reindex", "--full", "-q").exit_code == 0
+    result = invoke(sample_index, "search", "jobcenter")
+    assert result.exit_code == 0 and "4 resultater" in result.output

@@ -58,6 +58,9 @@ def serve(config: Config, *, host: str, port: int, threads: int, workers: int,
     options = dict(threads=threads, ident="searchsvc",
                    max_request_header_size=64 * 1024,  # far above the app's own 8 KB query-string limit
                    clear_untrusted_proxy_headers=True)
+    if workers > 1 and not hasattr(os, "fork"):  # Windows: no forking, one process
+        log.warning("this platform cannot fork: serving with one process")
+        workers = 1
     if workers <= 1:
         server = create_server(_prepared_app(config), host=host, port=port, **options)
         on_listening(Listening(str(server.effective_host), int(server.effective_port)))
