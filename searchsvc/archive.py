@@ -24,7 +24,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from . import indexer
 from .datadir import DataDir
-from .errors import IndexMissing, NotFound
+from .errors import IndexMissing, IndexUnreadable, NotFound, is_damage
 from .doctable import DocTable, PostingCache, SegmentArrays, Vocabulary
 from .model import ID_PATTERN
 from .store import Store
@@ -86,6 +86,10 @@ class Archive:
                 if attempt == 4:
                     raise
                 time.sleep(0.02 * (attempt + 1))
+            except Exception as error:
+                if is_damage(error):
+                    raise IndexUnreadable(self.datadir.path, error) from error
+                raise
         raise AssertionError("unreachable")
 
     def _snapshot(self) -> Snapshot:

@@ -8,13 +8,12 @@ returns. Exit codes: 0 success, 1 some source files failed (reindex) or a runtim
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 
 import click
 
 from .config import Config, load_config
-from .errors import ConfigError, IndexLocked, IndexMissing, QueryError, SearchsvcError
+from .errors import ConfigError, IndexLocked, IndexMissing, IndexUnreadable, QueryError, SearchsvcError
 
 # The library is imported inside each command that needs it: `reindex` runs from cron
 # after new minutes arrive, and should not pay for the search side's start-up.
@@ -47,10 +46,8 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except sqlite3.DatabaseError as error:
-            raise click.ClickException(
-                f"the index cannot be read ({error}): `searchsvc reindex --full` rebuilds it"
-            ) from None
+        except IndexUnreadable as error:
+            raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
+import struct
+import zlib
 from pathlib import Path
 
 
@@ -43,6 +47,22 @@ class IndexLocked(SearchsvcError):
 
 class IndexMissing(SearchsvcError):
     """The index has not been built yet."""
+
+
+class IndexUnreadable(SearchsvcError):
+    """The index files are damaged (truncated, overwritten): ``reindex --full`` rebuilds them."""
+
+    def __init__(self, folder: str | Path, error: BaseException) -> None:
+        super().__init__(f"the index in {folder} cannot be read ({type(error).__name__}: {error}); "
+                         "`searchsvc reindex --full` rebuilds it")
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether an exception from reading the index says its files are damaged (rather
+    than busy, full or read-only)."""
+    if isinstance(error, sqlite3.Error):
+        return type(error) is sqlite3.DatabaseError  # "file is not a database", "malformed"
+    return isinstance(error, (EOFError, struct.error, zlib.error, pickle.UnpicklingError))
 
 
 class IndexWriteError(SearchsvcError):

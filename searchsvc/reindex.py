@@ -23,7 +23,7 @@ from pathlib import Path
 from . import indexer
 from .config import Config, SourceConfig
 from .datadir import DataDir
-from .errors import IndexWriteError, ParseError
+from .errors import IndexUnreadable, IndexWriteError, ParseError, is_damage
 from .processes import die_with_parent
 from .sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source
 from .store import FileRecord, Store, item_row
@@ -153,11 +153,16 @@ def reindex(config: Config, *, full: bool = False, progress: Progress | None = N
     :raise IndexLocked: another reindex is running and ``wait`` is false.
     :raise IndexWriteError: the index folder cannot be written (full, read-only); what
         the run wrote is removed and readers still see the last complete reindex.
+    :raise IndexUnreadable: the live index is damaged (only a full rebuild helps).
     """
     datadir = DataDir(config.index_path)
     try:
         return _reindex(config, datadir, full=full, progress=progress, workers=workers, wait=wait)
-    except (OSError, sqlite3.Error) as error:
+    except Exception as error:
+        if is_damage(error):
+            raise IndexUnreadable(datadir.path, error) from error
+        if not isinstance(error, (OSError, sqlite3.Error)):
+            raise
         if isinstance(error, OSError):
             reason = f"{error.filename or datadir.path}: {error.strerror or error}"
         else:

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from searchsvc.cli import main
@@ -72,15 +73,21 @@ def test_stats(sample_index):
     assert "10 items" in plain.output and "Sources with errors: 0" in plain.output
 
 
-def test_a_damaged_store_is_a_one_line_error_and_reindex_full_rebuilds_it(sample_index):
+@pytest.mark.parametrize("damage", ["store", "segment"])
+def test_a_damaged_index_is_a_one_line_error_and_reindex_full_rebuilds_it(sample_index, damage):
     from searchsvc.datadir import DataDir
 
-    (DataDir(sample_index.index_path).current() / "items.sqlite").write_bytes(b"not a database\n" * 100)
-    for command in (["search", "jobcenter"], ["stats"], ["serve", "--port", "0"]):
+    generation = DataDir(sample_index.index_path).current()
+    if damage == "store":
+        (generation / "items.sqlite").write_bytes(b"not a database\n" * 100)
+    else:
+        for segment in (generation / "whoosh").glob("*.seg"):
+            segment.write_bytes(segment.read_bytes()[:100])  # truncated
+    for command in (["search", "jobcenter"], ["stats"], ["serve", "--port", "0"], ["reindex", "-q"]):
         result = invoke(sample_index, *command)
         assert result.exit_code == 1, (command, result.output)
-        assert "the index cannot be read" in result.output and "reindex --full" in result.output
-        assert "Traceback" not in result.output
+        assert "cannot be read" in result.output and "reindex --full" in result.output
+        assert "Traceback" not in result.output and "Aborted" not in result.output
     assert invoke(sample_index, "reindex", "--full", "-q").exit_code == 0
     result = invoke(sample_index, "search", "jobcenter")
     assert result.exit_code == 0 and "4 resultater" in result.output
