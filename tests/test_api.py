@@ -394,3 +394,21 @@ def test_security_headers_on_every_response(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"]
         assert headers["X-Request-Id"]
+
+
+def test_a_damaged_index_is_a_503_that_names_the_remedy(sample_index, spec):
+    from searchsvc.datadir import DataDir
+
+    for segment in (DataDir(sample_index.index_path).current() / "whoosh").glob("*.seg"):
+        segment.write_bytes(segment.read_bytes()[:100])  # truncated
+    client = create_app(sample_index).test_client()
+    response = client.get("/api/search?q=jobcenter")
+    assert response.status_code == 503
+    assert "reindex --full" in response.get_json()["error"]
+    validate(spec, "Error", response.get_json())
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["status"] == "index-unreadable"
+    validate(spec, "Health", health.get_json())
+    page = client.get("/?q=jobcenter")
+    assert page.status_code == 503 and "searchsvc reindex --full" in page.get_data(as_text=True)
+    assert "Traceback" not in page.get_data(as_text=True)

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import IndexMissing, QueryError
+from ..errors import IndexMissing, IndexUnreadable, QueryError
 from ..suggest import suggest as run_suggest
 from .documents import (
     committee_document,
@@ -17,7 +17,7 @@ from .documents import (
     run_search,
     search_document,
 )
-from .errors import MISSING_INDEX
+from .errors import MISSING_INDEX, UNREADABLE_INDEX
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__)
@@ -69,11 +69,13 @@ def openapi() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """``ok`` with the item count; 503 while there is no index to search."""
+    """``ok`` with the item count; 503 while there is no index to search, or it is damaged."""
     try:
         items = current_archive().item_count()
-    except IndexMissing:
-        response = jsonify({"status": "index-missing", "error": MISSING_INDEX})
+    except (IndexMissing, IndexUnreadable) as error:
+        missing = isinstance(error, IndexMissing)
+        response = jsonify({"status": "index-missing" if missing else "index-unreadable",
+                            "error": MISSING_INDEX if missing else UNREADABLE_INDEX})
         response.status_code = 503
         return response
     return jsonify({"status": "ok", "items": items})

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import IndexMissing, NotFound, QueryError
+from ..errors import IndexMissing, IndexUnreadable, NotFound, QueryError
 from .security import request_id
 
 # Blueprints whose clients are programs.
@@ -30,6 +30,7 @@ PARAM_HELP: dict[str, str] = {
 }
 
 MISSING_INDEX = "the index has not been built yet: run `searchsvc reindex`"
+UNREADABLE_INDEX = "the index cannot be read (its files are damaged): run `searchsvc reindex --full`"
 
 STATUS_TITLES: dict[int, str] = {
     400: "Søgningen kunne ikke forstås",
@@ -79,6 +80,14 @@ def _index_missing(error: IndexMissing) -> Response:
     return response
 
 
+def _index_unreadable(error: IndexUnreadable) -> Response:
+    current_app.logger.error("%s", error)  # the folder and the damage are for the log only
+    response = _respond(503, UNREADABLE_INDEX, help_text="Søgeindekset kan ikke læses. "
+                                                         "En administrator skal køre »searchsvc reindex --full«.")
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     danish = {
@@ -104,5 +113,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(QueryError, _query_error)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(IndexMissing, _index_missing)
+    app.register_error_handler(IndexUnreadable, _index_unreadable)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

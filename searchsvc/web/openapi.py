@@ -191,7 +191,7 @@ SCHEMAS: dict[str, dict] = {
         })},
     }),
     "Health": _object({
-        "status": {"type": "string", "enum": ["ok", "index-missing"]},
+        "status": {"type": "string", "enum": ["ok", "index-missing", "index-unreadable"]},
         "items": {"type": "integer"},
         "error": STRING,
     }, optional=("items", "error")),
