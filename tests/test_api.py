@@ -338,16 +338,6 @@ def test_healthz(client, spec):
     assert response.get_json() == {"status": "ok", "items": 10}
 
 
-def test_before_the_first_reindex_the_api_says_run_reindex(sample_config, spec):
-    client = create_app(sample_config).test_client()
-    response = client.get("/api/search?q=x")
-    assert response.status_code == 503
-    assert "searchsvc reindex" in response.get_json()["error"]
-    validate(spec, "Error", response.get_json())
-    health = client.get("/healthz")
-    assert health.status_code == 503 and health.get_json()["status"] == "index-missing"
-
-
 def test_a_reindex_is_visible_on_the_next_request(sample_index):
     client = create_app(sample_index).test_client()
     assert client.get("/api/search").get_json()["total"] == 10
@@ -396,19 +386,29 @@ def test_security_headers_on_every_response(client):
         assert headers["X-Request-Id"]
 
 
-def test_a_damaged_index_is_a_503_that_names_the_remedy(sample_index, spec):
+def _damage(config) -> None:
     from searchsvc.datadir import DataDir
 
-    for segment in (DataDir(sample_index.index_path).current() / "whoosh").glob("*.seg"):
+    reindex(config, workers=1)
+    for segment in (DataDir(config.index_path).current() / "whoosh").glob("*.seg"):
         segment.write_bytes(segment.read_bytes()[:100])  # truncated
-    client = create_app(sample_index).test_client()
-    response = client.get("/api/search?q=jobcenter")
+
+
+@pytest.mark.parametrize("damaged, status, remedy", [
+    (False, "index-missing", "searchsvc reindex"),     # before the first reindex
+    (True, "index-unreadable", "searchsvc reindex --full"),
+])
+def test_without_a_readable_index_pages_and_api_say_what_to_run(sample_config, spec, damaged, status, remedy):
+    if damaged:
+        _damage(sample_config)
+    client = create_app(sample_config).test_client()
+    response = client.get("/api/search?q=x")
     assert response.status_code == 503
-    assert "reindex --full" in response.get_json()["error"]
+    assert remedy in response.get_json()["error"]
     validate(spec, "Error", response.get_json())
     health = client.get("/healthz")
-    assert health.status_code == 503 and health.get_json()["status"] == "index-unreadable"
+    assert health.status_code == 503 and health.get_json()["status"] == status
     validate(spec, "Health", health.get_json())
-    page = client.get("/?q=jobcenter")
-    assert page.status_code == 503 and "searchsvc reindex --full" in page.get_data(as_text=True)
+    page = client.get("/?q=x")
+    assert page.status_code == 503 and remedy in page.get_data(as_text=True)
     assert "Traceback" not in page.get_data(as_text=True)
