@@ -34,7 +34,8 @@ def _object(properties: dict, optional: tuple[str, ...] = ()) -> dict:
     }
 
 
-# What a meeting is, in the meeting document and in a committee's list of meetings.
+# What a meeting is, in the meeting document, in a committee's list of meetings and in
+# each of its items (beside the item's own id).
 MEETING_FIELDS = {
         "id": STRING,
         "municipality": STRING,
@@ -121,13 +122,7 @@ SCHEMAS: dict[str, dict] = {
     "Item": _object({
         "id": STRING,
         "meeting_id": STRING,
-        "source_file": STRING,
-        "municipality": STRING,
-        "committee": STRING,
-        "period": NULLABLE_STRING,
-        "date": DATE,
-        "time": NULLABLE_STRING,
-        "place": NULLABLE_STRING,
+        **{name: value for name, value in MEETING_FIELDS.items() if name != "id"},
         "item_number": {"type": "integer"},
         "title": STRING,
         "journal_number": NULLABLE_STRING,
