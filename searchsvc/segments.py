@@ -2,7 +2,8 @@
 
 A full reindex spends its time in Whoosh's pure-Python writer, not in parsing. Three
 parts of it cost far more than they need to, and ``SegmentWriter`` here replaces them
-while writing byte-for-byte the segment Whoosh's own writer would (tests compare):
+while writing the segment Whoosh's own writer would: the same terms, postings (with
+positions), field lengths and stored fields (tests compare):
 
 - **analysis**: Whoosh runs a generator per filter and a token object per word form,
   and encodes positions word by word; here the Danish fields are tokenized with one
@@ -184,9 +185,10 @@ class _Pool:
         if not self.terms:
             return
         keys = list(self.terms)  # in number order
+        by_key = sorted(range(len(keys)), key=keys.__getitem__)
         ranks = np.empty(len(keys), dtype=np.int32)
-        ranks[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys), dtype=np.int32)
-        keys.sort()
+        ranks[by_key] = np.arange(len(keys), dtype=np.int32)
+        keys = [keys[number] for number in by_key]
         self.terms = {}
         term_ranks = ranks[np.frombuffer(self.term_numbers, dtype=np.int32)]
         docnums = np.frombuffer(self.docnums, dtype=np.int32)
