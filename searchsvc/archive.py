@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 
 from . import indexer
 from .datadir import DataDir
@@ -103,10 +102,7 @@ class Archive:
         with self._lock:
             ix = self._indexes.get(folder.name)
             if ix is None:
-                # Without mmap: Whoosh copies a mapped segment into memory for every
-                # searcher (io.BytesIO over the map), hundreds of MB per thread.
-                storage = FileStorage(str(folder / indexer.WHOOSH_DIR), supports_mmap=False)
-                ix = self._indexes[folder.name] = storage.open_index()
+                ix = self._indexes[folder.name] = indexer.whoosh_storage(folder / indexer.WHOOSH_DIR).open_index()
                 self._stores[folder.name] = Store(folder, create=False)
                 self._forget_old(folder.name)
             searcher = indexer.searcher_at(ix, self._stores[folder.name].index_commit())

@@ -64,7 +64,7 @@ def main(ctx: click.Context, config_file: str | None) -> None:
 @click.option("--full", is_flag=True, help="Rebuild from scratch (published when complete).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--wait", is_flag=True, help="Wait for a running reindex instead of stopping.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: one per core).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parsing and indexing processes (default: one per core).")
 @pass_context
 def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | None) -> None:
     """Bring the index up to date with the configured source files.

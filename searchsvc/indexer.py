@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 from .analysis import ANALYSIS_VERSION, analysis_version, danish_analyzer, journal_terms, word_counts
 from .compounds import CompoundDictionary
 from .model import DECISION_HEADINGS, RESUME_HEADINGS
-from .processes import die_with_parent
+from .processes import can_fork, die_with_parent
 from .segments import SegmentWriter
 
 WHOOSH_DIR = "whoosh"
@@ -86,7 +86,8 @@ def item_document(row: dict) -> dict:
     return document
 
 
-def _storage(folder: Path) -> FileStorage:
+def whoosh_storage(folder: Path) -> FileStorage:
+    """The file storage of an index folder, read without mapping it."""
     # Without mmap: Whoosh copies a mapped segment whole into memory (io.BytesIO over
     # the map) each time a reader opens it; read from the file instead.
     return FileStorage(str(folder), supports_mmap=False)
@@ -96,7 +97,7 @@ def create_index(generation: Path):
     """Create an empty index in a generation folder."""
     folder = generation / WHOOSH_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    return _storage(folder).create_index(make_schema())
+    return whoosh_storage(folder).create_index(make_schema())
 
 
 def open_index(generation: Path):
@@ -104,7 +105,7 @@ def open_index(generation: Path):
     folder = generation / WHOOSH_DIR
     if not whoosh_index.exists_in(str(folder)):
         return create_index(generation)
-    return _storage(folder).open_index()
+    return whoosh_storage(folder).open_index()
 
 
 def outdated(generation: Path) -> bool:
@@ -145,7 +146,7 @@ SEGMENT_POSTINGS = 16_000_000
 
 
 def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterable[str] = (),
-                  add_rows: Iterable[dict] = (), optimize: bool = False, procs: int = 1) -> int:
+                  add_rows: Iterable[dict] = (), procs: int = 1) -> int:
     """Apply one batch of changes in a single commit; return the documents added.
 
     Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are
@@ -161,9 +162,8 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
     writer = _KeepingWriter(ix)
     writer.attach_dictionary(dictionary)
     procs = min(procs, len(add_rows) // PARALLEL_ROWS)
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         procs = 1
-    added = 0
     try:
         if writer.segments:  # an empty index (a full rebuild) has nothing to delete
             for source in remove_sources:
@@ -177,12 +177,11 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
         else:
             for row in add_rows:
                 writer.add_document(**item_document(row))
-        added = len(add_rows)
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(optimize=optimize)
-    return added
+    writer.commit()
+    return len(add_rows)
 
 
 class _KeepingWriter(SegmentWriter):
@@ -262,7 +261,7 @@ def _segment_process(folder: str, indexname: str, start: int, end: int, number: 
     """One indexing process: rows[start:end] into new segments, reported on ``results``."""
     die_with_parent(parent)
     try:
-        ix = _storage(Path(folder)).open_index(indexname)
+        ix = whoosh_storage(Path(folder)).open_index(indexname)
         results.put((number, _index_rows(ix, _FORKED["rows"][start:end], _FORKED["dictionary"]), None))
     except BaseException as error:  # reported to the parent, which stops the run
         results.put((number, None, f"{type(error).__name__}: {error}"))

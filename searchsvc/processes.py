@@ -1,10 +1,17 @@
-"""Child processes (parsers, indexers, server workers) that end when their parent does."""
+"""Child processes (parsers, indexers, server workers): whether they can be forked, and
+ending them when their parent does."""
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
+
+
+def can_fork() -> bool:
+    """Whether this platform starts processes by forking (not on Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def die_with_parent(parent: int) -> None:

@@ -30,7 +30,6 @@ from .analysis import DanishFilter, findable, fold
 
 # Filters that turn each token into forms of that token alone (no context, no state).
 PER_WORD_FILTERS = {"LowercaseFilter", "NormalizeFilter", "DanishFilter", "DanishStemFilter"}
-MARKS = "=+"
 # Never a form of any word, and never the start of one: it stands for skipped words.
 PLACEHOLDER = "\x00"
 MAX_WORDS = 300_000

@@ -24,7 +24,7 @@ from waitress.adjustments import Adjustments
 
 from ..config import Config
 from ..errors import ServeError
-from ..processes import die_with_parent
+from ..processes import can_fork, die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def serve(config: Config, *, host: str, port: int, threads: int, workers: int,
     options = dict(threads=threads, ident="searchsvc",
                    max_request_header_size=64 * 1024,  # far above the app's own 8 KB query-string limit
                    clear_untrusted_proxy_headers=True)
-    if workers > 1 and not hasattr(os, "fork"):  # Windows: no forking, one process
+    if workers > 1 and not can_fork():  # Windows: no forking, one process
         log.warning("this platform cannot fork: serving with one process")
         workers = 1
     if workers <= 1:
