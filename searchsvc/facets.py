@@ -8,8 +8,7 @@ values as integer codes, and counting a result set is one ``bincount`` per facet
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .decisions import DECISION_LABELS
@@ -43,11 +42,11 @@ class Facet:
     def label(self, value: str) -> str:
         return value
 
-    def order(self, counts: Counter[str]) -> list[tuple[str, int]]:
+    def order(self, counts: Mapping[str, int]) -> list[tuple[str, int]]:
         """Largest count first, then by value."""
         return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
-    def values(self, counts: Counter[str], selected: Iterable[str]) -> list[FacetValue]:
+    def values(self, counts: Mapping[str, int], selected: Iterable[str]) -> list[FacetValue]:
         chosen = set(selected)
         values = [FacetValue(v, self.label(v), n, v in chosen) for v, n in self.order(counts) if n]
         # A selected value with no matches stays visible, so it can be removed.
@@ -66,7 +65,7 @@ class CommitteeFacet(Facet):
 class YearFacet(Facet):
     name, field, title = "year", "year", "År"
 
-    def order(self, counts: Counter[str]) -> list[tuple[str, int]]:
+    def order(self, counts: Mapping[str, int]) -> list[tuple[str, int]]:
         return sorted(counts.items(), reverse=True)  # newest year first
 
 
@@ -83,7 +82,7 @@ class KleFacet(Facet):
     def label(self, value: str) -> str:
         return kle_label(value) or value
 
-    def order(self, counts: Counter[str]) -> list[tuple[str, int]]:
+    def order(self, counts: Mapping[str, int]) -> list[tuple[str, int]]:
         return sorted(counts.items())  # by KLE code, as the classification reads
 
 

@@ -178,24 +178,6 @@ class SearchResults:
         }
 
 
-def _filter(request: SearchRequest) -> wq.Query | None:
-    parts: list[wq.Query] = []
-    for name, fieldname in (("municipality", "municipality"), ("committee", "committee"),
-                            ("year", "year"), ("decision", "decisions"), ("kle", "kle")):
-        values = getattr(request, name)
-        if values:
-            parts.append(wq.Or([wq.Term(fieldname, v) for v in values]))
-    if request.journal:
-        parts.append(wq.Term("journal", request.journal.lower()))
-    if request.date_from or request.date_to:
-        low = int(request.date_from.strftime("%Y%m%d")) if request.date_from else None
-        high = int(request.date_to.strftime("%Y%m%d")) if request.date_to else None
-        parts.append(wq.NumericRange("date", low, high))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
 def _sort_facet(sort: str):
     if sort == "relevance":
         return None
@@ -205,7 +187,7 @@ def _sort_facet(sort: str):
 
 
 def _filter_mask(request: SearchRequest, searcher, table) -> np.ndarray | None:
-    """The documents the request's filters allow (what ``_filter``'s query matches),
+    """The documents the request's filters (facet values, journal number, dates) allow,
     from the document table's arrays; None when nothing is filtered."""
     masks = [table.docs_with(facet.name, getattr(request, facet.name)) for facet in FACETS
              if getattr(request, facet.name)]
@@ -253,8 +235,7 @@ def _search(archive: Archive, snapshot, request: SearchRequest, *, snippets: boo
     table = snapshot.table
     reader = searcher.reader()
     parsed: ParsedQuery = parse_query(request.q, searcher.schema, reader)
-    filter_query = _filter(request)
-    filter_mask = _filter_mask(request, searcher, table) if filter_query is not None else None
+    filter_mask = _filter_mask(request, searcher, table)
     messages = list(parsed.notes)
 
     def matching_docs(parsed: ParsedQuery) -> np.ndarray:
@@ -277,7 +258,7 @@ def _search(archive: Archive, snapshot, request: SearchRequest, *, snippets: boo
                 break
     if not docnums.any() and parsed.tree is not None:
         messages.append("Ingen resultater. Prøv andre eller færre ord"
-                        + (", eller fjern en afgrænsning." if filter_query is not None else "."))
+                        + (", eller fjern en afgrænsning." if filter_mask is not None else "."))
     suggestion = _suggestion(reader, parsed, request.q)
     total = int(docnums.sum())
     counts = {facet.name: table.counts(facet.name, docnums) for facet in FACETS}

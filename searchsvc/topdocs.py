@@ -104,14 +104,12 @@ class _Scorer:
         self.leaves = list(searcher.reader().leaf_readers())
         self.docs = np.zeros(0, dtype=np.int64)
         self.exact = False
-        self.applies: dict[int, np.ndarray] = {}  # id(span node) -> where it applies
 
     def scores(self, query: wq.Query, docs: np.ndarray, exact: bool) -> np.ndarray:
         """The scores of the documents (sorted, all matches): exact, or counting every
         phrase as applying (an upper bound)."""
         self.docs = docs
         self.exact = exact
-        self.applies = {}
         self._terms: dict[tuple[str, bytes], np.ndarray] = {}
         return self.score(query)
 
