@@ -333,11 +333,10 @@ class _Context:
     mode: str
     highlight: Highlight
     respellings: dict[str, list[str]]
-    ranking: Ranking = RANKING
+    ranking: Ranking
 
 
-def build(tree: Node, reader=None, mode: str = "strict",
-          ranking: Ranking | None = None) -> tuple[wq.Query, Highlight, dict[str, list[str]]]:
+def build(tree: Node, reader=None, mode: str = "strict") -> tuple[wq.Query, Highlight, dict[str, list[str]]]:
     """The Whoosh query for a syntax tree, what to mark in snippets, and the respellings
     used (``fuzzy`` mode).
 
@@ -345,9 +344,11 @@ def build(tree: Node, reader=None, mode: str = "strict",
         words are looked up only as typed.
     :param mode: ``strict``, ``fuzzy`` (unknown words by close spellings) or ``any``
         (any of the words instead of all).
-    :param ranking: the rules and weights (default ``RANKING``).
+
+    The ranking rules are ``RANKING``'s, read at each call (``bench/relevance/ablation.py``
+    switches them off one by one).
     """
-    context = _Context(reader, mode, Highlight(), {}, ranking or RANKING)
+    context = _Context(reader, mode, Highlight(), {}, RANKING)
     return _build(tree, context), context.highlight, context.respellings
 
 
@@ -496,13 +497,11 @@ def _phrase(node: Phrase, context: _Context, negated: bool) -> wq.Query:
 
 # -- the entry point ------------------------------------------------------------------
 
-def parse_query(text: str | None, schema=None, reader=None, mode: str = "strict",
-                ranking: Ranking | None = None) -> ParsedQuery:
+def parse_query(text: str | None, schema=None, reader=None, mode: str = "strict") -> ParsedQuery:
     """Parse a person's query. Never raises: the worst case is an empty query.
 
     :param reader: the index reader (for æ/ø and close spellings); optional.
     :param mode: ``strict``, or a lenient retry: ``fuzzy`` or ``any`` (see ``build``).
-    :param ranking: the rules and weights (default ``RANKING``).
     """
     tidied, notes = tidy(text or "")
     tree = parse(tidied) if tidied.strip() else None
@@ -511,7 +510,7 @@ def parse_query(text: str | None, schema=None, reader=None, mode: str = "strict"
             notes.append("Søgningen indeholdt ingen ord, der kan søges på.")
             return ParsedQuery(tidied, wq.NullQuery, notes, mode=mode)
         return ParsedQuery("", wq.Every(), notes, mode=mode)
-    query, highlight, respellings = build(tree, reader, mode, ranking)
+    query, highlight, respellings = build(tree, reader, mode)
     return ParsedQuery(tidied, query, notes, tree, highlight, mode, respellings)
 
 

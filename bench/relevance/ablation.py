@@ -61,7 +61,7 @@ def main() -> None:
         query.RANKING = ranking_with(switched)
         # Without the lenient retry, every retry parses as strictly as the first try.
         search.parse_query = strict_parse if lenient else (
-            lambda text, schema=None, reader=None, mode="strict", ranking=None: strict_parse(text, schema, reader))
+            lambda text, schema=None, reader=None, mode="strict": strict_parse(text, schema, reader))
         # A fresh archive per step, so that no result is remembered from the step before.
         reports.append(evaluate(Archive(index_path), judgements, system=label))
     query.RANKING, search.parse_query = FULL, strict_parse
