@@ -14,8 +14,8 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from searchsvc.decisions import DECISION_LABELS
-from searchsvc.model import Item
+from searchsvc.domain.decisions import DECISION_LABELS
+from searchsvc.domain.model import Item
 from searchsvc.sources.firstagenda import parse_firstagenda
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "greve"

@@ -25,7 +25,7 @@ from . import indexer
 from .datadir import DataDir
 from .errors import IndexMissing, IndexUnreadable, NotFound, is_damage
 from .doctable import DocTable, PostingCache, SegmentArrays, Vocabulary
-from .model import ID_PATTERN
+from .domain.model import ID_PATTERN
 from .store import Store
 
 

@@ -38,7 +38,7 @@ from whoosh.fields import ID, TEXT, Schema
 from .archive import Archive
 from .errors import SearchsvcError
 from .indexer import row_text
-from .model import slugify
+from .domain.model import slugify
 from .search import SearchRequest, search
 
 DEPTH = 20

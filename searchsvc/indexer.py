@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 
 from .analysis import ANALYSIS_VERSION, analysis_version, danish_analyzer, journal_terms, word_counts
 from .compounds import CompoundDictionary
-from .model import DECISION_HEADINGS, RESUME_HEADINGS
+from .domain.model import DECISION_HEADINGS, RESUME_HEADINGS
 from .processes import can_fork, die_with_parent
 from .segments import SegmentWriter
 

@@ -19,7 +19,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .archive import Archive
-from .decisions import DECISION_LABELS
+from .domain.decisions import DECISION_LABELS
 from .errors import IndexMissing, QueryError
 from .facets import FACETS, FacetValue
 from .matches import match_mask

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotFound
-from .model import Item, Meeting
+from .domain.model import Item, Meeting
 
 STORE_FILE = "items.sqlite"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchsvc.decisions import classify_decision, split_attendance
+from searchsvc.domain.decisions import classify_decision, split_attendance
 
 FREDERIKSBERG = [
     # (sentence from the Frederiksberg minutes, expected keys)

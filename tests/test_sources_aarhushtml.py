@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from searchsvc.errors import ParseError
-from searchsvc.model import Meeting
+from searchsvc.domain.model import Meeting
 from searchsvc.sources import detect_format, read_source
 from searchsvc.sources.aarhushtml import looks_like_aarhus_html, parse_aarhus_html
 

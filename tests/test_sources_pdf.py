@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from searchsvc.decisions import classify_decision
+from searchsvc.domain.decisions import classify_decision
 from searchsvc.errors import ParseError
-from searchsvc.model import Meeting
+from searchsvc.domain.model import Meeting
 from searchsvc.sources import detect_format, read_source
 from searchsvc.sources.pdf import PageText, extract_pages, parse_pdf, strip_furniture
 from searchsvc.sources.referat import parse_referat

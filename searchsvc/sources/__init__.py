@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ParseError
-from ..model import Meeting
+from ..domain.model import Meeting
 from .aarhushtml import looks_like_aarhus_html, parse_aarhus_html
 from .firstagenda import parse_firstagenda
 from .pdf import parse_pdf

@@ -17,7 +17,7 @@ import re
 from datetime import date as Date
 
 from ..errors import ParseError
-from ..model import Meeting, Section, split_period
+from ..domain.model import Meeting, Section, split_period
 from .htmltext import TextLine, html_to_lines, html_to_text, join_lines
 from .referat import DOCUMENT_HEADING, strip_municipality
 

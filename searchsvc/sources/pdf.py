@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 from ..errors import ParseError
-from ..model import Meeting
+from ..domain.model import Meeting
 from .referat import ITEM_LINE, JOURNAL_LINE, SECTION_HEADINGS, parse_referat
 
 # Where headers and footers live, twice over: among this many non-blank lines at either

@@ -12,7 +12,7 @@ import re
 from datetime import date as Date
 
 from ..errors import ParseError
-from ..model import Meeting, Section, split_period
+from ..domain.model import Meeting, Section, split_period
 
 # Headings recognised when a line holds nothing else. Running text that merely starts
 # with one of these words ("Behandling af klager ...") is not a heading.

@@ -15,7 +15,7 @@ from flask import current_app, url_for
 
 from ..archive import Archive
 from ..errors import NotFound
-from ..journal import kle_label
+from ..domain.journal import kle_label
 from ..search import SearchRequest, SearchResults, search
 
 _PRIVATE = ("source_path", "source_hash")

@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, request, stream_with_context
 from markupsafe import Markup, escape
 
-from ..decisions import DECISION_LABELS
+from ..domain.decisions import DECISION_LABELS
 from ..search import MAX_PER_PAGE
 from .documents import run_search, search_url
 

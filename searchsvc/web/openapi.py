@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import metadata
 
-from ..decisions import DECISION_LABELS
+from ..domain.decisions import DECISION_LABELS
 from ..search import MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, SORTS
 from ..suggest import MAX_LIMIT, MAX_SUGGEST_CHARS
 

@@ -10,9 +10,9 @@ from datetime import date as Date
 from flask import Flask, url_for
 from markupsafe import Markup, escape
 
-from ..decisions import DECISION_LABELS
+from ..domain.decisions import DECISION_LABELS
 from ..facets import FACETS
-from ..journal import kle_label
+from ..domain.journal import kle_label
 from ..search import SearchRequest
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli",

@@ -51,7 +51,7 @@ def parse_kle(journal_number: str | None) -> KLE | None:
 @cache
 def kle_main_group_names() -> dict[str, str]:
     """The names of the KLE main groups, keyed by their two-digit code."""
-    text = resources.files("searchsvc").joinpath("kle-hovedgrupper.tsv").read_text("utf-8")
+    text = resources.files("searchsvc.domain").joinpath("kle-hovedgrupper.tsv").read_text("utf-8")
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
     return {row["kode"]: row["navn"] for row in rows}
 
