@@ -40,9 +40,9 @@ def peak_rss_mb() -> float:
 
 def ours(config_path: str):
     """A function running one request through ``search`` into the API's JSON document."""
-    from searchsvc.archive import Archive
+    from searchsvc.search.service import Archive
     from searchsvc.config import load_config
-    from searchsvc.search import SearchRequest, search
+    from searchsvc.search.searching import SearchRequest, search
 
     archive = Archive(load_config(config_path).index_path)
 
@@ -115,7 +115,7 @@ def add_one(config_path: str, extra: str) -> dict:
     """Add one meeting to the index (incremental reindex), time it and the first search
     that finds it, then remove it again; the searcher is open throughout, as a server's is."""
     from searchsvc.config import load_config
-    from searchsvc.reindex import reindex
+    from searchsvc.jobs.reindex import reindex
 
     from .scale import copy_meeting, load_originals
 

@@ -23,9 +23,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from searchsvc.analysis import TOKEN_PATTERN, stem
-from searchsvc.indexer import TEXT_FIELDS, item_document
-from searchsvc.store import Store
+from searchsvc.engine.analysis import TOKEN_PATTERN, stem
+from searchsvc.engine.writer import TEXT_FIELDS, item_document
+from searchsvc.store.items import Store
 
 FIELDS = ("title", "decision", "resume", "body", "journal")
 WEIGHTS = {**TEXT_FIELDS, "journal": 8.0}

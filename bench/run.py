@@ -110,7 +110,7 @@ def run_size(size: int, args) -> dict:
         result["items"] = items
         result["reindex"] = {"seconds": seconds, "items_per_s": items / seconds, "peak_rss_mb": rss,
                              "summary": output.strip()[-300:]}
-    from searchsvc.datadir import DataDir
+    from searchsvc.store.generations import DataDir
 
     generation = DataDir(folder / "index").current()
     result["disk_mb"] = {"total": _folder_mb(generation), "whoosh": _folder_mb(generation / "whoosh"),

@@ -86,7 +86,7 @@ def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | N
         bar.update(1)
 
     try:
-        from .reindex import reindex as run_reindex
+        from .jobs.reindex import reindex as run_reindex
 
         report = run_reindex(config, full=full, progress=progress, workers=workers, wait=wait)
     except IndexLocked as error:
@@ -133,8 +133,8 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
 
     Example: searchsvc search "borgerdialog" --decision taget-til-efterretning
     """
-    from .archive import Archive
-    from .search import SearchRequest, search as run_search
+    from .search.service import Archive
+    from .search.searching import SearchRequest, search as run_search
 
     params = {"q": [query or ""]}
     for name, value in options.items():
@@ -174,7 +174,7 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
 @pass_context
 def stats(obj: _Context, as_json: bool) -> None:
     """Counts by municipality, committee, year and decision; failed sources; index size."""
-    from .archive import Archive
+    from .search.service import Archive
 
     try:
         data = Archive(obj.config.index_path).stats()
@@ -212,7 +212,7 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
     """
     import logging
 
-    from .archive import Archive
+    from .search.service import Archive
     from .web.server import serve as run_server
 
     config = obj.config
@@ -245,12 +245,12 @@ def evaluate(obj: _Context, file: str, baseline: bool, verbose: bool, as_json: b
 
     Example: searchsvc --config bench/relevance/config.toml eval bench/relevance/queries.tsv --baseline
     """
-    from .archive import Archive
+    from .search.service import Archive
 
     from pathlib import Path
 
-    from .evaluation import evaluate as run_evaluation
-    from .evaluation import evaluate_baseline, format_reports, load_judgements
+    from .search.evaluation import evaluate as run_evaluation
+    from .search.evaluation import evaluate_baseline, format_reports, load_judgements
 
     archive = Archive(obj.config.index_path)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from searchsvc.config import load_config
-from searchsvc.reindex import reindex
+from searchsvc.jobs.reindex import reindex
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -182,7 +182,7 @@ def danish_index(tmp_path_factory):
 @pytest.fixture(scope="session")
 def danish_archive(danish_index):
     """An ``Archive`` over ``danish_index``."""
-    from searchsvc.archive import Archive
+    from searchsvc.search.service import Archive
 
     return Archive(danish_index.index_path)
 
@@ -190,7 +190,7 @@ def danish_archive(danish_index):
 def index_greve_sample(folder: Path, files: slice):
     """Every n-th real Greve meeting (``files`` slices the sorted list), indexed with the
     real reindex into ``folder``; returns the Archive over it."""
-    from searchsvc.archive import Archive
+    from searchsvc.search.service import Archive
 
     greve = folder / "greve"
     greve.mkdir()
@@ -206,7 +206,7 @@ def greve_rows() -> list[dict]:
     """Store rows (``item_row``) of every 20th real Greve meeting's items, parsed but
     not stored or indexed: for tests that write indexes themselves."""
     from searchsvc.sources import read_source
-    from searchsvc.store import item_row
+    from searchsvc.store.items import item_row
 
     rows = []
     for path in sorted(require_corpus("greve").glob("*.json"))[::20]:

@@ -10,12 +10,12 @@ import shutil
 
 import pytest
 
-from searchsvc import indexer
-from searchsvc.analysis import (ANALYSIS_VERSION, danish_analyzer, index_forms, is_journal_number, journal_terms,
+from searchsvc.engine import writer as indexer
+from searchsvc.engine.analysis import (ANALYSIS_VERSION, danish_analyzer, index_forms, is_journal_number, journal_terms,
                                 stem_term)
-from searchsvc.compounds import DICTIONARY_FILE, CompoundDictionary
+from searchsvc.engine.compounds import DICTIONARY_FILE, CompoundDictionary
 from searchsvc.config import load_config
-from searchsvc.reindex import reindex
+from searchsvc.jobs.reindex import reindex
 
 from tests.conftest import require_corpus, write_config
 
@@ -33,7 +33,7 @@ def words_at_positions(text: str, dictionary: CompoundDictionary | None = None) 
 
 @pytest.fixture(scope="module")
 def dictionary(danish_index):
-    from searchsvc.datadir import DataDir
+    from searchsvc.store.generations import DataDir
 
     return CompoundDictionary.load(DataDir(danish_index.index_path).current())
 
@@ -179,7 +179,7 @@ def test_numbers_and_years_are_tokens(item_text):
 def test_word_counts_count_what_words_yields():
     from collections import Counter
 
-    from searchsvc.analysis import word_counts, words
+    from searchsvc.engine.analysis import word_counts, words
 
     texts = [
         "Spildevandsplanen og spildevand: ÅRHUS, Århus og A\u030arhus (23-013472, 15.04.10-P20-3-20) 2025",

@@ -15,7 +15,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from searchsvc.config import load_config
-from searchsvc.reindex import reindex
+from searchsvc.jobs.reindex import reindex
 from searchsvc.web import create_app
 from searchsvc.web.openapi import openapi_document
 
@@ -387,7 +387,7 @@ def test_security_headers_on_every_response(client):
 
 
 def _damage(config) -> None:
-    from searchsvc.datadir import DataDir
+    from searchsvc.store.generations import DataDir
 
     reindex(config, workers=1)
     for segment in (DataDir(config.index_path).current() / "whoosh").glob("*.seg"):

@@ -75,7 +75,7 @@ def test_stats(sample_index):
 
 @pytest.mark.parametrize("damage", ["store", "segment"])
 def test_a_damaged_index_is_a_one_line_error_and_reindex_full_rebuilds_it(sample_index, damage):
-    from searchsvc.datadir import DataDir
+    from searchsvc.store.generations import DataDir
 
     generation = DataDir(sample_index.index_path).current()
     if damage == "store":

@@ -13,11 +13,11 @@ import pytest
 from whoosh import query as wq
 
 from conftest import require_corpus, write_config
-from searchsvc.archive import Archive
+from searchsvc.search.service import Archive
 from searchsvc.config import load_config
-from searchsvc.facets import FACETS
-from searchsvc.reindex import reindex
-from searchsvc.search import SearchRequest, _sort_facet, search
+from searchsvc.search.facets import FACETS
+from searchsvc.jobs.reindex import reindex
+from searchsvc.search.searching import SearchRequest, _sort_facet, search
 
 MEETINGS = 14
 

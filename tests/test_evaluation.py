@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from searchsvc.cli import main
-from searchsvc.evaluation import (KINDS, Judgement, JudgementError, Outcome, Report, evaluate, load_judgements,
+from searchsvc.search.evaluation import (KINDS, Judgement, JudgementError, Outcome, Report, evaluate, load_judgements,
                                   resolve)
 
 JUDGED = Path(__file__).resolve().parents[1] / "bench" / "relevance" / "queries.tsv"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from searchsvc.archive import Archive
+from searchsvc.search.service import Archive
 from searchsvc.errors import QueryError
-from searchsvc.search import SearchRequest, search
+from searchsvc.search.searching import SearchRequest, search
 
 
 def run(config, **params):

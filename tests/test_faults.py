@@ -23,12 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import indexer, integrity
-from searchsvc.archive import Archive
-from searchsvc.datadir import DataDir
+from searchsvc.engine import writer as indexer
+from searchsvc.jobs import integrity
+from searchsvc.search.service import Archive
+from searchsvc.store.generations import DataDir
 from searchsvc.errors import IndexLocked
-from searchsvc.reindex import reindex
-from searchsvc.store import Store
+from searchsvc.jobs.reindex import reindex
+from searchsvc.store.items import Store
 
 from tests.conftest import REPO, require_corpus, write_config
 

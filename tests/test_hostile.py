@@ -21,9 +21,9 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from searchsvc.archive import Archive
+from searchsvc.search.service import Archive
 from searchsvc.errors import ParseError, QueryError
-from searchsvc.search import SearchRequest, search
+from searchsvc.search.searching import SearchRequest, search
 from searchsvc.sources import READERS, read_source
 from searchsvc.sources.htmltext import html_to_text
 
@@ -134,9 +134,9 @@ def test_any_bytes_as_referat_text_raise_only_parse_error(data):
 
 @pytest.fixture(scope="module")
 def dictionary_analyzer():
-    from searchsvc.analysis import danish_analyzer
-    from searchsvc.compounds import CompoundDictionary
-    from searchsvc.analysis import words
+    from searchsvc.engine.analysis import danish_analyzer
+    from searchsvc.engine.compounds import CompoundDictionary
+    from searchsvc.engine.analysis import words
 
     dictionary = CompoundDictionary()
     dictionary.update(words(" ".join(REFERAT_LINES) * 2))

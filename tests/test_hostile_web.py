@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from searchsvc.config import load_config
-from searchsvc.reindex import reindex
+from searchsvc.jobs.reindex import reindex
 from searchsvc.web import create_app
 
 from tests.conftest import SAMPLES, start_server, stop_server, write_config

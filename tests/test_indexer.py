@@ -8,11 +8,11 @@ import shutil
 import pytest
 
 from conftest import require_corpus, write_config
-from searchsvc import indexer
-from searchsvc.archive import Archive
+from searchsvc.engine import writer as indexer
+from searchsvc.search.service import Archive
 from searchsvc.config import load_config
-from searchsvc.reindex import reindex
-from searchsvc.search import SearchRequest, search
+from searchsvc.jobs.reindex import reindex
+from searchsvc.search.searching import SearchRequest, search
 
 QUERIES = ["budget", "skole lokalplan", '"godkendelse af dagsorden"', "", "klima -vej", "22-012446"]
 

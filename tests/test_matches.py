@@ -7,8 +7,8 @@ import pytest
 from whoosh import query as wq
 
 from conftest import index_greve_sample
-from searchsvc.matches import match_mask
-from searchsvc.query import parse_query
+from searchsvc.engine.matches import match_mask
+from searchsvc.search.query import parse_query
 
 # Words, several words, phrases, operators, prefixes, fields, case numbers, nonsense.
 QUERIES = [

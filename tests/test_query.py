@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from searchsvc import vocabulary
-from searchsvc.query import Group, Negation, Phrase, Word, parse, parse_query, positive_words, tidy
+from searchsvc.engine import terms as vocabulary
+from searchsvc.search.query import Group, Negation, Phrase, Word, parse, parse_query, positive_words, tidy
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,15 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from searchsvc import reindex as reindex_module
-from searchsvc.archive import Archive
+from searchsvc.jobs import reindex as reindex_module
+from searchsvc.search.service import Archive
 from searchsvc.cli import main
-from searchsvc.datadir import DataDir
+from searchsvc.store.generations import DataDir
 from searchsvc.errors import IndexLocked
-from searchsvc.indexer import indexed_ids, open_index, write_changes
-from searchsvc.reindex import reindex
-from searchsvc.search import SearchRequest, search
-from searchsvc.store import Store
+from searchsvc.engine.writer import indexed_ids, open_index, write_changes
+from searchsvc.jobs.reindex import reindex
+from searchsvc.search.searching import SearchRequest, search
+from searchsvc.store.items import Store
 
 FILE_2021 = "Arbejdsmarkeds- og Uddannelsesudvalget_2021-05-03.txt"
 

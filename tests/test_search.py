@@ -11,11 +11,11 @@ import re
 
 import pytest
 
-from searchsvc.analysis import danish_analyzer
-from searchsvc.compounds import CompoundDictionary
-from searchsvc.datadir import DataDir
-from searchsvc.indexer import row_text
-from searchsvc.search import SearchRequest, search
+from searchsvc.engine.analysis import danish_analyzer
+from searchsvc.engine.compounds import CompoundDictionary
+from searchsvc.store.generations import DataDir
+from searchsvc.engine.writer import row_text
+from searchsvc.search.searching import SearchRequest, search
 
 
 @pytest.fixture(scope="module")

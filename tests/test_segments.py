@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
-from searchsvc import indexer, segments
-from searchsvc.analysis import attach_dictionary
+from searchsvc.engine import writer as indexer
+from searchsvc.engine import segments
+from searchsvc.engine.analysis import attach_dictionary
 
 
 def _contents(generation: Path) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from searchsvc.cli import main
-from searchsvc.reindex import reindex
+from searchsvc.jobs.reindex import reindex
 from tests.conftest import start_server, stop_server
 
 

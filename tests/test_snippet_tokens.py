@@ -6,11 +6,11 @@ import pytest
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
 
 from conftest import index_greve_sample
-from searchsvc.analysis import TOKEN_PATTERN
-from searchsvc.query import parse_query
-from searchsvc.search import _snippet_analyzer
-from searchsvc.snippet_tokens import WordForms, snippet_analyzer, word_forms
-from searchsvc.snippets import make_snippet
+from searchsvc.engine.analysis import TOKEN_PATTERN
+from searchsvc.search.query import parse_query
+from searchsvc.search.searching import _snippet_analyzer
+from searchsvc.engine.tokens import WordForms, snippet_analyzer, word_forms
+from searchsvc.search.snippets import make_snippet
 
 QUERIES = [
     "budget", "skole", "lokalplan", "Greve", "og", "ældrereform", "spildevand", "budget 2024",
@@ -71,7 +71,7 @@ def test_other_analysers_go_to_the_analyser():
 
 
 def test_a_word_learned_by_another_search_meanwhile_is_still_marked():
-    from searchsvc.analysis import danish_analyzer
+    from searchsvc.engine.analysis import danish_analyzer
 
     words = WordForms(danish_analyzer())
     analyze = snippet_analyzer(words, {"budget"}, ())
@@ -81,8 +81,8 @@ def test_a_word_learned_by_another_search_meanwhile_is_still_marked():
 
 
 def test_words_forgotten_at_the_limit_are_learned_anew(monkeypatch):
-    from searchsvc import snippet_tokens
-    from searchsvc.analysis import danish_analyzer
+    from searchsvc.engine import tokens as snippet_tokens
+    from searchsvc.engine.analysis import danish_analyzer
 
     monkeypatch.setattr(snippet_tokens, "MAX_WORDS", 3)
     words = WordForms(danish_analyzer())

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from searchsvc.analysis import danish_analyzer
-from searchsvc.query import parse_query
-from searchsvc.search import SearchRequest, search
-from searchsvc.snippets import make_snippet
+from searchsvc.engine.analysis import danish_analyzer
+from searchsvc.search.query import parse_query
+from searchsvc.search.searching import SearchRequest, search
+from searchsvc.search.snippets import make_snippet
 
 OTHER_TAGS = re.compile(r"<(?!/?mark>)")
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from conftest import index_greve_sample
-from searchsvc.matches import match_mask
-from searchsvc.query import parse_query
-from searchsvc.search import SearchRequest, _filter_mask
-from searchsvc.topdocs import top_documents
+from searchsvc.engine.matches import match_mask
+from searchsvc.search.query import parse_query
+from searchsvc.search.searching import SearchRequest, _filter_mask
+from searchsvc.engine.topdocs import top_documents
 
 QUERIES = [
     "budget", "skole", "lokalplan", "Greve", "ældrereform", "spildevand", "budget 2024",

@@ -17,10 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from searchsvc import query, search
-from searchsvc.archive import Archive
+from searchsvc.search import query
+from searchsvc.search import searching as search
+from searchsvc.search.service import Archive
 from searchsvc.config import load_config
-from searchsvc.evaluation import evaluate, evaluate_baseline, load_judgements
+from searchsvc.search.evaluation import evaluate, evaluate_baseline, load_judgements
 
 HERE = Path(__file__).resolve().parent
 

@@ -44,19 +44,21 @@ REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
 sys.path.insert(0, str(REPO))
 
-from searchsvc import indexer, integrity  # noqa: E402
-from searchsvc.archive import Archive  # noqa: E402
-from searchsvc.datadir import DataDir  # noqa: E402
+from searchsvc.engine import writer as indexer  # noqa: E402
+from searchsvc.jobs import integrity  # noqa: E402
+from searchsvc.search.service import Archive  # noqa: E402
+from searchsvc.store.generations import DataDir  # noqa: E402
 from searchsvc.errors import IndexLocked  # noqa: E402
 from searchsvc.sources import read_source  # noqa: E402
-from searchsvc.store import Store  # noqa: E402
+from searchsvc.store.items import Store  # noqa: E402
 
 CLI = "import sys; from searchsvc.cli import main; sys.exit(main())"
 
 # In-process instrumentation for the calibration run: prints when each phase starts/ends.
 CALIBRATE = r"""
 import sys, time
-from searchsvc import reindex as R, indexer as I
+from searchsvc.jobs import reindex as R
+from searchsvc.engine import writer as I
 from searchsvc.config import load_config
 import whoosh.writing as W
 t0 = float(sys.argv[3])

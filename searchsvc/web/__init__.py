@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..archive import Archive
+from ..search.service import Archive
 from ..config import Config, load_config
 
 

@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, Response, jsonify, request
 
 from ..errors import IndexMissing, IndexUnreadable, QueryError
-from ..suggest import suggest as run_suggest
+from ..search.suggest import suggest as run_suggest
 from .documents import (
     committee_document,
     committees_document,

@@ -13,10 +13,10 @@ from pathlib import PurePath
 
 from flask import current_app, url_for
 
-from ..archive import Archive
+from ..search.service import Archive
 from ..errors import NotFound
 from ..domain.journal import kle_label
-from ..search import SearchRequest, SearchResults, search
+from ..search.searching import SearchRequest, SearchResults, search
 
 _PRIVATE = ("source_path", "source_hash")
 _KLE_COLUMNS = ("kle_main_group", "kle_group", "kle_subject", "kle_facet")

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, request, stream_with_context
 from markupsafe import Markup, escape
 
 from ..domain.decisions import DECISION_LABELS
-from ..search import MAX_PER_PAGE
+from ..search.searching import MAX_PER_PAGE
 from .documents import run_search, search_url
 
 bp = Blueprint("feeds", __name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from ..search import MAX_PAGE
+from ..search.searching import MAX_PAGE
 from .documents import (
     committee_document,
     committees_document,

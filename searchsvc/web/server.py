@@ -107,8 +107,8 @@ def _bind(host: str, port: int) -> list[socket.socket]:
 
 def _prepared_app(config: Config):
     """The app, its archive already open (see ``search.prepare``)."""
-    from ..archive import Archive
-    from ..search import prepare
+    from ..search.service import Archive
+    from ..search.searching import prepare
     from . import create_app
 
     archive = Archive(config.index_path)

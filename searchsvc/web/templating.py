@@ -11,9 +11,9 @@ from flask import Flask, url_for
 from markupsafe import Markup, escape
 
 from ..domain.decisions import DECISION_LABELS
-from ..facets import FACETS
+from ..search.facets import FACETS
 from ..domain.journal import kle_label
-from ..search import SearchRequest
+from ..search.searching import SearchRequest
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli",
           "august", "september", "oktober", "november", "december")

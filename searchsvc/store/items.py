@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NotFound
-from .domain.model import Item, Meeting
+from ..errors import NotFound
+from ..domain.model import Item, Meeting
 
 STORE_FILE = "items.sqlite"
 

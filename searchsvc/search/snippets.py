@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .domain.model import DECISION_HEADINGS, RESUME_HEADINGS
+from ..domain.model import DECISION_HEADINGS, RESUME_HEADINGS
 from .query import Highlight
 
 FRAGMENT_CHARS = 240

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from . import indexer
-from .archive import Archive
-from .datadir import POINTER, PREFIX, DataDir
-from .search import SearchRequest, search
-from .store import Store
+from ..engine import writer as indexer
+from ..search.service import Archive
+from ..store.generations import POINTER, PREFIX, DataDir
+from ..search.searching import SearchRequest, search
+from ..store.items import Store
 
 
 @dataclass

@@ -31,7 +31,7 @@ from whoosh import scoring
 
 from whoosh.query.spans import Span, bisect_spans
 
-from .doctable import DocTable, positions_at
+from .columns import DocTable, positions_at
 
 # Our sums and Whoosh's may round differently in the last bit.
 _MARGIN = 1e-9

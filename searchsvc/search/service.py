@@ -21,12 +21,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from . import indexer
-from .datadir import DataDir
-from .errors import IndexMissing, IndexUnreadable, NotFound, is_damage
-from .doctable import DocTable, PostingCache, SegmentArrays, Vocabulary
-from .domain.model import ID_PATTERN
-from .store import Store
+from ..engine import writer as indexer
+from ..store.generations import DataDir
+from ..errors import IndexMissing, IndexUnreadable, NotFound, is_damage
+from ..engine.columns import DocTable, PostingCache, SegmentArrays, Vocabulary
+from ..domain.model import ID_PATTERN
+from ..store.items import Store
 
 
 # Results kept per archive: a page of results with its facets is some tens of KB.

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .domain.decisions import DECISION_LABELS
-from .domain.journal import kle_label
+from ..domain.decisions import DECISION_LABELS
+from ..domain.journal import kle_label
 
 
 @dataclass(frozen=True)

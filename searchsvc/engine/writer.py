@@ -22,8 +22,8 @@ from whoosh.searching import Searcher
 
 from .analysis import ANALYSIS_VERSION, analysis_version, danish_analyzer, journal_terms, word_counts
 from .compounds import CompoundDictionary
-from .domain.model import DECISION_HEADINGS, RESUME_HEADINGS
-from .processes import can_fork, die_with_parent
+from ..domain.model import DECISION_HEADINGS, RESUME_HEADINGS
+from ..processes import can_fork, die_with_parent
 from .segments import SegmentWriter
 
 WHOOSH_DIR = "whoosh"

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from . import vocabulary
-from .analysis import (exact_analyzer, exact_term, fold, is_journal_number, is_stopword, part_term,
+from ..engine import terms
+from ..engine.analysis import (exact_analyzer, exact_term, fold, is_journal_number, is_stopword, part_term,
                        stem_term)
-from .compounds import MIN_PART
-from .indexer import TEXT_FIELDS
+from ..engine.compounds import MIN_PART
+from ..engine.writer import TEXT_FIELDS
 
 MAX_QUERY_CHARS = 1000
 
@@ -428,9 +428,9 @@ def _forms(word: str, context: _Context, negated: bool) -> list[tuple[str, float
     spellings = [(word, 1.0)]
     if context.reader is not None and not negated:
         if ranking.variant_weight:
-            spellings += [(v, ranking.variant_weight) for v in vocabulary.letter_variants(context.reader, word)]
-        if context.mode != "strict" and ranking.fuzzy_weight and not vocabulary.is_known(context.reader, word):
-            close = vocabulary.close_words(context.reader, word)
+            spellings += [(v, ranking.variant_weight) for v in terms.letter_variants(context.reader, word)]
+        if context.mode != "strict" and ranking.fuzzy_weight and not terms.is_known(context.reader, word):
+            close = terms.close_words(context.reader, word)
             if close:
                 context.respellings[word] = close
             spellings += [(c, ranking.fuzzy_weight) for c in close]

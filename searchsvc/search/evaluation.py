@@ -35,11 +35,11 @@ from whoosh import qparser
 from whoosh.analysis import LanguageAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
-from .archive import Archive
-from .errors import SearchsvcError
-from .indexer import row_text
-from .domain.model import slugify
-from .search import SearchRequest, search
+from .service import Archive
+from ..errors import SearchsvcError
+from ..engine.writer import row_text
+from ..domain.model import slugify
+from .searching import SearchRequest, search
 
 DEPTH = 20
 KINDS = ("inflection", "compound", "phrase", "case number", "typo", "without æøå", "plain")

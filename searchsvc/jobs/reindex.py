@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import indexer
-from .config import Config, SourceConfig
-from .datadir import DataDir
-from .errors import IndexUnreadable, IndexWriteError, ParseError, is_damage
-from .processes import die_with_parent
-from .sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source
-from .store import FileRecord, Store, item_row
+from ..engine import writer as indexer
+from ..config import Config, SourceConfig
+from ..store.generations import DataDir
+from ..errors import IndexUnreadable, IndexWriteError, ParseError, is_damage
+from ..processes import die_with_parent
+from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source
+from ..store.items import FileRecord, Store, item_row
 
 # Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 16

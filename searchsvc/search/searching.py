@@ -18,17 +18,17 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import sorting
 
-from .archive import Archive
-from .domain.decisions import DECISION_LABELS
-from .errors import IndexMissing, QueryError
+from .service import Archive
+from ..domain.decisions import DECISION_LABELS
+from ..errors import IndexMissing, QueryError
 from .facets import FACETS, FacetValue
-from .matches import match_mask
-from .topdocs import top_documents
-from . import vocabulary
-from .analysis import danish_analyzer
-from .compounds import DICTIONARY_FILE, CompoundDictionary
+from ..engine.matches import match_mask
+from ..engine.topdocs import top_documents
+from ..engine import terms
+from ..engine.analysis import danish_analyzer
+from ..engine.compounds import DICTIONARY_FILE, CompoundDictionary
 from .query import MAX_QUERY_CHARS, ParsedQuery, parse_query, positive_words
-from .snippet_tokens import snippet_analyzer, word_forms
+from ..engine.tokens import snippet_analyzer, word_forms
 from .snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
@@ -336,7 +336,7 @@ def _suggestion(reader, parsed: ParsedQuery, typed: str) -> str | None:
     there is one ("did you mean")."""
     suggestion = typed
     for word in dict.fromkeys(positive_words(parsed.tree)):
-        corrected = vocabulary.correction(reader, word)
+        corrected = terms.correction(reader, word)
         if corrected:
             suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", corrected, suggestion, flags=re.IGNORECASE)
     return suggestion if suggestion != typed else None

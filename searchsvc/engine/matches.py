@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from .doctable import DocTable, positions_at
+from .columns import DocTable, positions_at
 
 
 def match_mask(query: wq.Query, searcher, table: DocTable) -> np.ndarray:

@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .archive import Archive
-from .errors import QueryError
+from .service import Archive
+from ..errors import QueryError
 
 MAX_SUGGEST_CHARS = 200
 MIN_PREFIX = 2

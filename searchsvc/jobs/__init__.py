@@ -1,0 +1,1 @@
+"""Jobs: runs that change the archive (reindexing; fetching from portals)."""
