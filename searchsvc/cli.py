@@ -133,8 +133,8 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
 
     Example: searchsvc search "borgerdialog" --decision taget-til-efterretning
     """
-    from .search.service import Archive
-    from .search.searching import SearchRequest, search as run_search
+    from .search import SearchRequest, SearchService
+    from .web.pages import item_path
 
     params = {"q": [query or ""]}
     for name, value in options.items():
@@ -145,14 +145,14 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
             params[key] = [str(value)]
     try:
         request = SearchRequest.from_params(params)
-        results = run_search(Archive(obj.config.index_path), request)
+        results = SearchService.open(obj.config).search(request)
     except QueryError as error:
         hint = {"q": "QUERY", "per_page": "--limit"}.get(error.param, f"--{error.param}")
         raise click.BadParameter(error.message, param_hint=hint) from None
     except IndexMissing as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(results.to_json(item_path), ensure_ascii=False, indent=2))
         return
     for message in results.messages:
         click.echo(message)
@@ -164,7 +164,7 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
         closed = " [Lukket]" if hit["closed"] else ""
         click.echo(f"{hit['date']}  {hit['committee']}  punkt {hit['item_number']}{closed}")
         click.echo(f"    {hit['title']}")
-        click.echo(f"    {hit['journal_number'] or '-'}  {decisions}  {hit['url']}")
+        click.echo(f"    {hit['journal_number'] or '-'}  {decisions}  {item_path(hit['id'])}")
     if results.suggestion:
         click.echo(f"Mente du: {results.suggestion}")
 
@@ -174,10 +174,10 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
 @pass_context
 def stats(obj: _Context, as_json: bool) -> None:
     """Counts by municipality, committee, year and decision; failed sources; index size."""
-    from .search.service import Archive
+    from .search import SearchService
 
     try:
-        data = Archive(obj.config.index_path).stats()
+        data = SearchService.open(obj.config).stats()
     except IndexMissing as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -190,8 +190,8 @@ def stats(obj: _Context, as_json: bool) -> None:
         for value, count in data[name]:
             click.echo(f"  {count:7d}  {value if value is not None else '(none)'}")
     click.echo(f"\nSources with errors: {len(data['failed_files'])}")
-    for path, error in data["failed_files"]:
-        click.echo(f"  {path}: {error}")
+    for path, reason in data["failed_files"]:
+        click.echo(f"  {path}: {reason}")
 
 
 @main.command()
@@ -212,13 +212,13 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
     """
     import logging
 
-    from .search.service import Archive
+    from .search import SearchService
     from .web.server import serve as run_server
 
     config = obj.config
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        Archive(config.index_path).item_count()
+        SearchService.open(config).item_count()
     except IndexMissing as error:
         click.echo(f"warning: {error}", err=True)
     try:
@@ -245,19 +245,18 @@ def evaluate(obj: _Context, file: str, baseline: bool, verbose: bool, as_json: b
 
     Example: searchsvc --config bench/relevance/config.toml eval bench/relevance/queries.tsv --baseline
     """
-    from .search.service import Archive
-
     from pathlib import Path
 
+    from .search import SearchService
     from .search.evaluation import evaluate as run_evaluation
     from .search.evaluation import evaluate_baseline, format_reports, load_judgements
 
-    archive = Archive(obj.config.index_path)
+    service = SearchService.open(obj.config)
     try:
         judgements = load_judgements(Path(file))
-        reports = [run_evaluation(archive, judgements)]
+        reports = [run_evaluation(service, judgements)]
         if baseline:
-            reports.append(evaluate_baseline(archive, judgements))
+            reports.append(evaluate_baseline(service, judgements))
     except SearchsvcError as error:
         raise click.ClickException(str(error)) from None
     if as_json:

@@ -12,22 +12,18 @@ Document numbers are the snapshot's: a segment's own numbers plus its offset.
 
 from __future__ import annotations
 
-import pickle
 import threading
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.util.numeric import byte_to_length
+from whoosh.query.spans import Span, bisect_spans
 
-from ..search.facets import FACETS
+from . import codec
+from .schema import KEYWORD_COLUMNS, SORT_COLUMNS
 
 EMPTY = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
-_LENGTH_OF_BYTE = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)])
 
 
 @dataclass
@@ -48,47 +44,27 @@ class Postings:
 NO_POSTINGS = Postings(EMPTY, EMPTY_WEIGHTS, np.zeros((0, 4), dtype=np.int64))
 
 
-def posting_ids(reader, fieldname: str, text) -> np.ndarray:
-    """The document numbers (segment-local, deleted ones included) holding a term in
-    one segment reader, read a block at a time; empty when the term is absent."""
-    return read_postings(reader, fieldname, text).ids
-
-
 def read_postings(reader, fieldname: str, text) -> Postings:
-    """A term's postings in one segment reader; empty when the term is absent."""
-    try:
-        matcher = reader.postings(fieldname, text)
-    except Exception:  # TermNotFound, or a field this segment lacks
+    """A term's postings in one segment reader, read a block at a time; empty when the
+    term is absent."""
+    matcher = codec.leaf_matcher(reader, fieldname, text)
+    if matcher is None:
         return NO_POSTINGS
-    if isinstance(matcher, FilterMatcher):  # deletions: the caller masks them
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):
-        ids, found = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            found.append(matcher.weight())
-            matcher.next()
-        return Postings(np.array(ids, dtype=np.int32), np.array(found, dtype=np.float64), NO_POSTINGS.blocks)
     id_chunks, weight_chunks, blocks = [], [], []
     count = 0
-    while matcher.is_active():
-        blocks.append((count, matcher._dataoffset, matcher._nextoffset - matcher._dataoffset,
-                       matcher._compression or 0))
-        if matcher._data is None:
-            matcher._read_data()
-        ids = np.asarray(matcher._data[0], dtype=np.int64)  # delta-encoded unless bytes
-        id_chunks.append(ids if matcher._byteids else np.cumsum(ids))
-        found = matcher._data[1]  # None: all 1.0; a float: all the same
-        if found is None or isinstance(found, float):
+    for offset, length, compression, ids, found in codec.posting_blocks(matcher):
+        if offset >= 0:
+            blocks.append((count, offset, length, compression))
+        id_chunks.append(ids)
+        if found is None or isinstance(found, float):  # None: all 1.0; a float: all the same
             weight_chunks.append(np.full(len(ids), 1.0 if found is None else found))
         else:
             weight_chunks.append(np.asarray(found, dtype=np.float64))
         count += len(ids)
-        matcher._next_block()
     if not id_chunks:
         return NO_POSTINGS
     return Postings(np.concatenate(id_chunks).astype(np.int32), np.concatenate(weight_chunks),
-                    np.array(blocks, dtype=np.int64))
+                    np.array(blocks, dtype=np.int64).reshape(-1, 4))
 
 
 def positions_at(reader, fieldname: str, text, postings: Postings, docnums: np.ndarray) -> dict[int, list[int]]:
@@ -104,22 +80,42 @@ def positions_at(reader, fieldname: str, text, postings: Postings, docnums: np.n
     docnums, index = docnums[held], index[held]
     if not len(docnums):
         return found
-    postfile = reader.postings(fieldname, text)
-    if isinstance(postfile, FilterMatcher):
-        postfile = postfile.child
-    postfile = postfile._postfile
     decode = reader.schema[fieldname].format.decode_positions
     block_of = np.searchsorted(postings.blocks[:, 0], index, side="right") - 1
-    values = None
+    values: list = []
     current = -1
+    start = 0
     for docnum, i, block in zip(docnums.tolist(), index.tolist(), block_of.tolist()):
         if block != current:
             start, offset, length, compression = postings.blocks[block].tolist()
-            data = postfile.get(offset, length)
-            values = pickle.loads(zlib.decompress(data) if compression else data)[2]
+            values = codec.block_values(reader, fieldname, text, offset, length, compression)
             current = block
         found[docnum] = decode(values[i - start])
     return found
+
+
+def near(positions: list[list[int]], slop: int, ordered: bool, mindist: int) -> bool:
+    """Whether the words stand together: Whoosh's ``SpanNear2`` test on their positions."""
+    aspans = [Span(p) for p in positions[0]]
+    i = 1
+    while i < len(positions) and aspans:
+        bspans = [Span(p) for p in positions[i]]
+        spans = set()
+        for aspan in aspans:
+            start = aspan.start if ordered else max(0, aspan.start - slop)
+            j = bisect_spans(bspans, start)
+            while j < len(bspans):
+                bspan = bspans[j]
+                j += 1
+                if bspan.end < aspan.start - slop or (ordered and aspan.start > bspan.start):
+                    continue
+                if bspan.start > aspan.end + slop:
+                    break
+                if mindist <= aspan.distance_to(bspan) <= slop:
+                    spans.add(aspan.to(bspan))
+        aspans = sorted(spans)
+        i += 1
+    return i == len(positions) and bool(aspans)
 
 
 class PostingCache:
@@ -162,8 +158,8 @@ class Vocabulary:
     stay valid in every segment's arrays."""
 
     def __init__(self) -> None:
-        self.values: dict[str, list[str]] = {f.name: [""] for f in FACETS}
-        self._codes: dict[str, dict[str, int]] = {f.name: {} for f in FACETS}
+        self.values: dict[str, list[str]] = {name: [""] for name in KEYWORD_COLUMNS}
+        self._codes: dict[str, dict[str, int]] = {name: {} for name in KEYWORD_COLUMNS}
         self._lock = threading.Lock()
 
     def find(self, facet: str, value: str) -> int | None:
@@ -199,11 +195,9 @@ class SegmentArrays:
         byte, decoded; 0 for none)."""
         found = self.lengths.get(fieldname)
         if found is None:
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:
+            found = codec.length_column(reader, fieldname, self.size)
+            if found is None:
                 found = np.zeros(self.size)
-            else:
-                found = _LENGTH_OF_BYTE[np.fromiter(column, dtype=np.int64, count=self.size)]
             self.lengths[fieldname] = found
         return found
 
@@ -212,21 +206,22 @@ class SegmentArrays:
         size = reader.doc_count_all()
         codes: dict[str, np.ndarray] = {}
         pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for facet in FACETS:
-            terms = list(reader.field_terms(facet.field)) if facet.field in reader.schema else []
-            if facet.multi:
+        for name, multi in KEYWORD_COLUMNS.items():
+            terms = list(reader.field_terms(name)) if name in reader.schema else []
+            if multi:
                 docs, values = [EMPTY], [EMPTY]
                 for term in terms:
-                    ids = posting_ids(reader, facet.field, term)
+                    ids = read_postings(reader, name, term).ids
                     docs.append(ids)
-                    values.append(np.full(len(ids), vocabulary.code(facet.name, term), dtype=np.int32))
-                pairs[facet.name] = (np.concatenate(docs), np.concatenate(values))
+                    values.append(np.full(len(ids), vocabulary.code(name, term), dtype=np.int32))
+                pairs[name] = (np.concatenate(docs), np.concatenate(values))
             else:
                 column = np.zeros(size, dtype=np.int32)
                 for term in terms:
-                    column[posting_ids(reader, facet.field, term)] = vocabulary.code(facet.name, term)
-                codes[facet.name] = column
-        return cls(size, codes, pairs, _column(reader, "date", size), _column(reader, "item_number", size))
+                    column[read_postings(reader, name, term).ids] = vocabulary.code(name, term)
+                codes[name] = column
+        date, item_number = (_column(reader, name, size) for name in SORT_COLUMNS)
+        return cls(size, codes, pairs, date, item_number)
 
 
 def _column(reader, fieldname: str, size: int) -> np.ndarray:
@@ -282,16 +277,16 @@ class DocTable:
             return np.concatenate([get(a) for a, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
 
         pairs = {}
-        for facet in FACETS:
-            if facet.multi:
-                docs = [a.pairs[facet.name][0] + offset for a, offset in parts]
-                values = [a.pairs[facet.name][1] for a, _ in parts]
-                pairs[facet.name] = (np.concatenate(docs) if docs else EMPTY,
-                                     np.concatenate(values) if values else EMPTY)
+        for name, multi in KEYWORD_COLUMNS.items():
+            if multi:
+                docs = [a.pairs[name][0] + offset for a, offset in parts]
+                values = [a.pairs[name][1] for a, _ in parts]
+                pairs[name] = (np.concatenate(docs) if docs else EMPTY,
+                               np.concatenate(values) if values else EMPTY)
         return cls(
             size=size,
             live=np.concatenate(live_parts) if live_parts else np.zeros(0, dtype=bool),
-            codes={f.name: joined(lambda a, n=f.name: a.codes[n]) for f in FACETS if not f.multi},
+            codes={name: joined(lambda a, n=name: a.codes[n]) for name, multi in KEYWORD_COLUMNS.items() if not multi},
             pairs=pairs,
             date=joined(lambda a: a.date),
             item_number=joined(lambda a: a.item_number),
@@ -304,7 +299,7 @@ class DocTable:
         return np.zeros(self.size, dtype=bool)
 
     def docs_with(self, facet: str, values) -> np.ndarray:
-        """A mask of the documents with any of these facet values."""
+        """A mask of the documents with any of these values of a keyword column."""
         found = (self.vocabulary.find(facet, v) for v in values)
         known = [code for code in found if code is not None]
         if facet in self.codes:
@@ -315,7 +310,7 @@ class DocTable:
         return mask
 
     def counts(self, facet: str, mask: np.ndarray) -> dict[str, int]:
-        """Value counts of one facet over the documents of a mask."""
+        """Value counts of one keyword column over the documents of a mask."""
         values = self.vocabulary.values[facet]
         if facet in self.codes:
             tally = np.bincount(self.codes[facet][mask], minlength=len(values))

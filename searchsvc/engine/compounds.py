@@ -28,6 +28,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from whoosh.lang.stopwords import stoplists
 
@@ -58,6 +59,10 @@ NOT_TAILS = NOT_PARTS | {
     "elser", "ende", "ender", "erne", "lige", "ligt", "lighed", "heden", "tages", "ring",
     "ringen", "ringer", "linger", "lingen", "ninger", "ningen", "rede", "svarer",
 }
+
+
+# What the cache holds for a text not looked at yet (None is a valid answer).
+_UNSEEN: Any = object()
 
 
 class CompoundDictionary:
@@ -174,8 +179,8 @@ class CompoundDictionary:
         """The fewest known parts that make up ``text`` exactly (one part if it is known)."""
         if self.known(text) and text not in NOT_TAILS:
             return [text]
-        cached = self._cache.get("\0" + text, False)
-        if cached is not False:
+        cached = self._cache.get("\0" + text, _UNSEEN)
+        if cached is not _UNSEEN:
             return cached
         best = None
         for cut in range(MIN_PART, len(text) - MIN_PART + 1):

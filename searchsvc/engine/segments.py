@@ -27,16 +27,15 @@ from itertools import groupby
 
 import numpy as np
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.formats import Positions
 from whoosh.system import emptybytes
-from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from .analysis import DanishFilter, NormalizeFilter, attach_dictionary
+from .codec import CodecSegmentWriter, has_length_column
 from .compounds import CompoundDictionary
 
 
-class SegmentWriter(WhooshSegmentWriter):
+class SegmentWriter(CodecSegmentWriter):
     """Whoosh's segment writer with fast Danish analysis, pool and length lookups."""
 
     def __init__(self, ix, **kwargs) -> None:
@@ -57,8 +56,8 @@ class SegmentWriter(WhooshSegmentWriter):
         """Add a document as Whoosh does (no boosts, vectors or spelling fields)."""
         if not self._simple or any(name.startswith("_") for name in fields):
             return super().add_document(**fields)
-        self._check_state()
-        self._check_fields(self.schema, fields)
+        self.check_state()
+        self.check_fields(fields)
         docnum, perdoc, add = self.docnum, self.perdocwriter, self.pool.add
         perdoc.start_doc(docnum)
         try:
@@ -82,10 +81,10 @@ class SegmentWriter(WhooshSegmentWriter):
             perdoc.cancel_doc()
             raise
         perdoc.finish_doc()
-        self._added = True
+        self.mark_added()
         self.docnum += 1
 
-    def _flush_segment(self) -> None:
+    def write_postings(self) -> None:
         # What Whoosh's FieldWriter.add_postings does, a term's postings at a time
         # instead of one posting at a time through a generic loop.
         self.perdocwriter.close()
@@ -207,7 +206,7 @@ class _Pool:
                 in zip(docnums[part].tolist(), weights[part].tolist(), starts[part].tolist(), ends[part].tolist())]
 
     def cleanup(self) -> None:
-        self.__init__()
+        self.__dict__.update(_Pool().__dict__)
 
 
 class _Lengths:
@@ -216,9 +215,9 @@ class _Lengths:
     def __init__(self, reader) -> None:
         self.reader = reader
 
-    def of(self, fieldname: str) -> list:
+    def of(self, fieldname: str) -> list | _NoLengths:
         """Every document's length in a field, as Whoosh's ``doc_field_length`` gives it."""
-        if self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) is None:
+        if not has_length_column(self.reader, fieldname):
             return _NoLengths()
         return [self.reader.doc_field_length(n, fieldname) for n in range(self.reader.doc_count_all())]
 

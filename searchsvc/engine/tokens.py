@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import compress, filterfalse
+from typing import Any
 
 from whoosh.analysis import RegexTokenizer
 
@@ -32,6 +34,8 @@ from .analysis import DanishFilter, findable, fold
 PER_WORD_FILTERS = {"LowercaseFilter", "NormalizeFilter", "DanishFilter", "DanishStemFilter"}
 # Never a form of any word, and never the start of one: it stands for skipped words.
 PLACEHOLDER = "\x00"
+# What a cache holds for a word not looked at yet (None is a valid answer).
+_UNSEEN: Any = object()
 MAX_WORDS = 300_000
 COMMON_WORDS = 20_000
 
@@ -80,12 +84,12 @@ class WordForms:
 
     def forms(self, word: str) -> tuple[str, ...] | None:
         """A token's forms, or None when the word alone would not tokenize as one token."""
-        found = self._forms.get(word, False)
-        if found is False:
+        found = self._forms.get(word, _UNSEEN)
+        if found is _UNSEEN:
             lower = word.lower()
             # The analyser lowercases first: "Budget" has the forms of "budget".
-            found = self._forms.get(lower, False) if lower != word and len(lower) == len(word) else False
-            if found is False:
+            found = self._forms.get(lower, _UNSEEN) if lower != word and len(lower) == len(word) else _UNSEEN
+            if found is _UNSEEN:
                 tokens = self.analyze(word)
                 whole = all(t.pos == 0 and t.startchar == 0 and t.endchar == len(word) for t in tokens)
                 found = tuple(t.text for t in tokens) if whole else None
@@ -109,6 +113,13 @@ class WordForms:
         for word in words:
             if word not in self._forms:
                 self.forms(word)
+
+    def start_learning(self, counts: Counter[str] | None) -> None:
+        """Learn the corpus's most common words in a background thread, so that the
+        first searches do not each split the compounds of the words on their page."""
+        if self.per_word and counts:
+            common = [word for word, _ in counts.most_common(COMMON_WORDS)]
+            threading.Thread(target=self.learn, args=(common,), name="snippet-words", daemon=True).start()
 
     def words_with(self, forms: frozenset[str], prefixes: tuple[str, ...]) -> tuple[set[str], tuple[int, int]]:
         """The known words with one of ``forms``, or a form starting with a prefix, and
@@ -173,6 +184,8 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
         seen.update(new)
 
     needles = tuple({findable(form) for form in (*forms, *prefixes)}) if words.danish else ("",)
+    pattern = words.pattern
+    assert pattern is not None  # a per-word analyser's tokenizer
 
     def analyze(text: str) -> list[Token]:
         # A section without any of the strings its matches must hold is not tokenized.
@@ -182,7 +195,7 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
         if not any(needle in folded for needle in needles):
             return []
         # The distinct words first, with set operations: most sections hold no query word.
-        tokens = words.pattern.findall(text)
+        tokens = pattern.findall(text)
         present = set(tokens)
         new = present - seen
         if new:
@@ -194,45 +207,16 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
         # Sections run to thousands of words: pick the hits out in C (map, compress),
         # not in a Python loop over every word.
         flags = list(map(wanted.__contains__, tokens))
-        hits = compress(zip(range(len(tokens)), words.pattern.finditer(text)), flags)
+        hits = compress(zip(range(len(tokens)), pattern.finditer(text)), flags)
         out: list[Token] = []
         previous = None
         for pos, match in hits:
             start, end = match.span()
             if previous is not None and pos > previous + 1:  # words in between
                 out.append(Token(PLACEHOLDER, pos - 1, start, start))
-            for form in words.forms(match.group()):
+            for form in words.forms(match.group()) or ():
                 out.append(Token(form, pos, start, end))
             previous = pos
         return out
 
     return analyze
-
-
-_BY_ANALYZER: dict[int, tuple[object, WordForms]] = {}
-
-
-def word_forms(analyzer) -> WordForms:
-    """The remembered forms of one analyser (kept for the few analysers in use). A new
-    one learns the corpus's most common words in a background thread, so that the first
-    searches do not each split the compounds of the words on their page."""
-    found = _BY_ANALYZER.get(id(analyzer))
-    if found is None or found[0] is not analyzer:
-        if len(_BY_ANALYZER) >= 8:
-            _BY_ANALYZER.clear()
-        words = WordForms(analyzer)
-        found = _BY_ANALYZER[id(analyzer)] = (analyzer, words)
-        counts = _corpus_counts(analyzer)
-        if words.per_word and counts:
-            threading.Thread(target=lambda: words.learn(w for w, _ in counts.most_common(COMMON_WORDS)),
-                             name="snippet-words", daemon=True).start()
-    return found[1]
-
-
-def _corpus_counts(analyzer):
-    """The corpus word counts an analyser's compound dictionary holds, if it has one."""
-    for item in getattr(analyzer, "items", ()):
-        counts = getattr(getattr(item, "dictionary", None), "counts", None)
-        if counts:
-            return counts
-    return None

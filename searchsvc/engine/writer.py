@@ -1,8 +1,5 @@
-"""The Whoosh index: its schema, the documents made from stored items, and writing.
-
-Whoosh holds only what search needs: analysed text, the journal number as exact terms,
-and the facet fields. Display data comes from the item store.
-"""
+"""Writing the index: one batch of changes per commit, in parallel for large batches,
+and the commit housekeeping (rolling back, dropping old commits) that a reindex needs."""
 
 from __future__ import annotations
 
@@ -14,83 +11,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, FileIndex, clean_files
-from whoosh.searching import Searcher
+from whoosh.index import TOC, clean_files
 
-from .analysis import ANALYSIS_VERSION, analysis_version, danish_analyzer, journal_terms, word_counts
-from .compounds import CompoundDictionary
-from ..domain.model import DECISION_HEADINGS, RESUME_HEADINGS
 from ..processes import can_fork, die_with_parent
+from . import codec
+from .analysis import ANALYSIS_VERSION, analysis_version, word_counts
+from .compounds import CompoundDictionary
+from .schema import WHOOSH_DIR, item_document, make_schema, row_text, whoosh_storage
 from .segments import SegmentWriter
-
-WHOOSH_DIR = "whoosh"
-
-# Fields the query language searches by default, with their weights (BM25F).
-TEXT_FIELDS: dict[str, float] = {"title": 4.0, "decision": 2.0, "resume": 2.0, "body": 1.0}
-
-
-def make_schema() -> Schema:
-    analyzer = danish_analyzer()
-    return Schema(
-        id=ID(stored=True, unique=True),
-        source=ID,
-        title=TEXT(analyzer=analyzer, phrase=True),
-        decision=TEXT(analyzer=analyzer, phrase=True),
-        resume=TEXT(analyzer=analyzer, phrase=True),
-        body=TEXT(analyzer=analyzer, phrase=True),
-        committee_text=TEXT(analyzer=analyzer),
-        # Exact terms: the number and its KLE prefixes. TEXT with positions (not KEYWORD)
-        # so that a phrase query across all fields simply misses here instead of failing.
-        journal=TEXT(analyzer=SpaceSeparatedTokenizer() | LowercaseFilter(), phrase=True),
-        # Facets: stored (they are small) so counts can be read per document.
-        municipality=ID(stored=True),
-        committee=ID(stored=True),
-        year=ID(stored=True),
-        decisions=KEYWORD(stored=True, commas=True),
-        kle=ID(stored=True),
-        date=NUMERIC(int, bits=32, sortable=True),
-        item_number=NUMERIC(int, bits=32, sortable=True),
-        closed=BOOLEAN,
-    )
-
-
-def item_document(row: dict) -> dict:
-    """The Whoosh document for a stored item row."""
-    sections = row["sections"]
-    decision = "\n".join(s["text"] for s in sections if s["heading"] in DECISION_HEADINGS)
-    resume = "\n".join(s["text"] for s in sections if s["heading"] in RESUME_HEADINGS)
-    body = row_text(row)
-    document = {
-        "id": row["id"],
-        "source": row["source_path"],
-        "title": row["title"],
-        "decision": decision,
-        "resume": resume,
-        "body": body,
-        "committee_text": row["committee"],
-        "municipality": row["municipality"],
-        "committee": row["committee"],
-        "year": row["date"][:4],
-        "decisions": ",".join(row["decisions"]),
-        "date": int(row["date"].replace("-", "")),
-        "item_number": row["item_number"],
-        "closed": bool(row["closed"]),
-    }
-    if row["journal_number"]:
-        document["journal"] = " ".join(journal_terms(row["journal_number"]))
-    if row["kle_main_group"]:
-        document["kle"] = row["kle_main_group"]
-    return document
-
-
-def whoosh_storage(folder: Path) -> FileStorage:
-    """The file storage of an index folder, read without mapping it."""
-    # Without mmap: Whoosh copies a mapped segment whole into memory (io.BytesIO over
-    # the map) each time a reader opens it; read from the file instead.
-    return FileStorage(str(folder), supports_mmap=False)
 
 
 def create_index(generation: Path):
@@ -115,11 +43,6 @@ def outdated(generation: Path) -> bool:
     if not whoosh_index.exists_in(str(folder)):
         return False
     return analysis_version(whoosh_index.open_dir(str(folder)).schema) != ANALYSIS_VERSION
-
-
-def row_text(row: dict) -> str:
-    """All the text of an item row: title, sections and attachment titles."""
-    return "\n".join([row["title"]] + [s["text"] for s in row["sections"]] + row["attachments"])
 
 
 def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
@@ -191,9 +114,8 @@ class _KeepingWriter(SegmentWriter):
 
     extra_segments: list = []  # written by other writers (``_index_rows``), maybe in other processes
 
-    def _commit_toc(self, segments) -> None:
-        segments = [*segments, *self.extra_segments]
-        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+    def commit_segments(self, segments: list) -> None:
+        codec.write_commit(self, [*segments, *self.extra_segments])
 
 
 # What forked indexing processes read (copy-on-write, never pickled).
@@ -211,10 +133,10 @@ def _index_rows(ix, rows: list[dict], dictionary: CompoundDictionary) -> list:
             writer.attach_dictionary(dictionary)
         writer.add_document(**item_document(row))
         if writer.pool.size >= SEGMENT_POSTINGS:
-            segments.append(writer._finalize_segment())
+            segments.append(writer.finalize_segment())
             writer = None
     if writer is not None:
-        segments.append(writer._finalize_segment())
+        segments.append(writer.finalize_segment())
     return segments
 
 
@@ -293,26 +215,12 @@ def roll_back(ix, commit: int) -> int:
     Does nothing when ``commit`` itself is not on disk: the index is then left as it is.
     Only call it while holding the reindex lock.
     """
-    if not ix.storage.file_exists(TOC._filename(ix.indexname, commit)):
+    if not codec.commit_exists(ix, commit):
         return 0
-    pattern = TOC._pattern(ix.indexname)
-    newer = [name for name in ix.storage.list()
-             if (match := pattern.match(name)) and int(match.group(1)) > commit]
+    newer = [name for name, generation in codec.commit_files(ix) if generation > commit]
     for name in newer:
         ix.storage.delete_file(name)
     return len(newer)
-
-
-def searcher_at(ix, commit: int | None) -> Searcher:
-    """A searcher over one commit of the index (the newest when ``commit`` is None).
-
-    :raise OSError: that commit's files are gone (a newer commit was cleaned in meanwhile).
-    """
-    if commit is None:
-        return ix.searcher()
-    toc = TOC.read(ix.storage, ix.indexname, gen=commit)
-    reader = FileIndex._reader(ix.storage, toc.schema, toc.segments, toc.generation)
-    return Searcher(reader, fromindex=ix)
 
 
 def indexed_ids(ix) -> set[str]:

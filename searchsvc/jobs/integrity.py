@@ -10,12 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import query as wq
-
-from ..engine import writer as indexer
-from ..search.service import Archive
+from ..engine import writer
+from ..search import SearchRequest, SearchService
 from ..store.generations import POINTER, PREFIX, DataDir
-from ..search.searching import SearchRequest, search
 from ..store.items import Store
 
 
@@ -44,21 +41,20 @@ class IntegrityReport:
         return found
 
 
-def check(index_path: Path, archive: Archive | None = None) -> IntegrityReport:
+def check(index_path: Path, service: SearchService | None = None) -> IntegrityReport:
     """Compare a reader's view of the index folder with its item store.
 
-    :param archive: a reader that is already open (a running server's); a fresh one
+    :param service: a reader that is already open (a running server's); a fresh one
         by default.
     :raise IndexMissing: before the first reindex.
     """
-    archive = archive or Archive(index_path)
-    snapshot = archive.snapshot()
-    searcher = snapshot.searcher
-    searchable = {searcher.stored_fields(n)["id"] for n in searcher.docs_for_query(wq.Every())}
-    stored = snapshot.store.item_ids()
-    results = search(archive, SearchRequest(per_page=1))
+    service = service or SearchService(index_path)
+    view = service.view()
+    searchable = view.snapshot.live_ids()
+    stored = view.store.item_ids()
+    results = service.search(SearchRequest(per_page=1))
     facet_total = sum(v.count for v in results.facets["municipality"])
-    return IntegrityReport(generation=snapshot.generation, stored=stored, searchable=searchable,
+    return IntegrityReport(generation=view.generation, stored=stored, searchable=searchable,
                            total=results.total, facet_total=facet_total,
                            stale=leftovers(index_path))
 
@@ -73,8 +69,8 @@ def leftovers(index_path: Path) -> list[str]:
     if live is not None:
         store = Store(live)
         commit = store.index_commit()
-        latest = indexer.latest_commit(indexer.open_index(live))
+        latest = writer.latest_commit(writer.open_index(live))
         store.close()
         if commit is not None and latest > commit:
-            found.append(f"{live.name}/{indexer.WHOOSH_DIR}: commit {latest} (the store records {commit})")
+            found.append(f"{live.name}/{writer.WHOOSH_DIR}: commit {latest} (the store records {commit})")
     return sorted(found)

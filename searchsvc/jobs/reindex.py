@@ -17,15 +17,15 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ..engine import writer as indexer
 from ..config import Config, SourceConfig
-from ..store.generations import DataDir
+from ..engine import writer as indexer
 from ..errors import IndexUnreadable, IndexWriteError, ParseError, is_damage
 from ..processes import die_with_parent
 from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source
+from ..store.generations import DataDir
 from ..store.items import FileRecord, Store, item_row
 
 # Below this many files to parse, worker processes cost more than they save.
@@ -185,7 +185,7 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             manifest: dict[str, FileRecord] = {}
         else:
             generation = live
-            manifest = previous.manifest()
+            manifest = previous.manifest() if previous is not None else {}
         store = Store(generation)
         ix = indexer.open_index(generation)
         report = ReindexReport()
@@ -252,7 +252,7 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
     """Write one batch to the store and the index: the store commits only after the index,
     recording the index commit that matches it (readers open that one, so a run killed
     between the two commits is invisible to them)."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     changed_sources: list[str] = []
     add_rows: list[dict] = []
     for record in unchanged_failures:
@@ -262,32 +262,34 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
         for outcome in outcomes:
             path = str(outcome.candidate.path)
             known = manifest.get(path)
-            record = dict(path=path, municipality=outcome.candidate.source.municipality,
-                          format=outcome.candidate.source.format, size=outcome.candidate.size,
-                          mtime_ns=outcome.candidate.mtime_ns, hash=outcome.hash, parsed_at=now)
+            fields: dict = dict(path=path, municipality=outcome.candidate.source.municipality,
+                                format=outcome.candidate.source.format, size=outcome.candidate.size,
+                                mtime_ns=outcome.candidate.mtime_ns, hash=outcome.hash, parsed_at=now)
             if outcome.error is not None:
                 report.files_failed += 1
                 report.failures.append((path, outcome.error))
                 kept = known.items if known else 0
                 if carry_from is not None:  # a full rebuild keeps the last good version's items
                     kept = _carry_items(carry_from, store, path, add_rows)
-                store.record_file(FileRecord(**record, status="error", error=outcome.error, items=kept))
+                store.record_file(FileRecord(**fields, status="error", error=outcome.error, items=kept))
                 continue
             if known and known.hash == outcome.hash and known.status == "ok":
                 report.files_skipped += 1  # touched, not changed
-                store.record_file(FileRecord(**{**record, "parsed_at": known.parsed_at},
+                store.record_file(FileRecord(**{**fields, "parsed_at": known.parsed_at},
                                              status="ok", error=None, items=known.items))
                 continue
             report.files_parsed += 1
-            report.warnings.extend(outcome.parsed.warnings)
-            changes = store.replace_file_items(path, outcome.parsed.meetings)
+            parsed = outcome.parsed
+            assert parsed is not None  # no error: parsed
+            report.warnings.extend(parsed.warnings)
+            changes = store.replace_file_items(path, parsed.meetings)
             report.items_added += len(changes.added)
             report.items_updated += len(changes.updated)
             report.items_removed += len(changes.removed)
             changed_sources.append(path)
-            rows = [item_row(item) for meeting in outcome.parsed.meetings for item in meeting.items]
+            rows = [item_row(item) for meeting in parsed.meetings for item in meeting.items]
             add_rows.extend(rows)
-            store.record_file(FileRecord(**record, status="ok", error=None, items=len(rows)))
+            store.record_file(FileRecord(**fields, status="ok", error=None, items=len(rows)))
         for path in vanished:
             report.items_removed += len(store.forget_file(path))
             changed_sources.append(path)
@@ -302,18 +304,9 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
 
 def _carry_items(old: Store, new: Store, path: str, add_rows: list[dict]) -> int:
     """Copy one file's items from the previous generation's store into the new one."""
-    rows = [r for r in old.db.execute("SELECT * FROM items WHERE source_path = ?", (path,))]
-    meetings = old.db.execute("SELECT * FROM meetings WHERE source_path = ?", (path,)).fetchall()
-    for meeting in meetings:
-        new.db.execute("INSERT OR REPLACE INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tuple(meeting))
-    for row in rows:
-        columns = row.keys()
-        new.db.execute(
-            f"INSERT OR REPLACE INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            tuple(row),
-        )
-    add_rows.extend(new.items([r["id"] for r in rows]).values())
-    return len(rows)
+    ids = new.copy_file_items(old, path)
+    add_rows.extend(new.items(ids).values())
+    return len(ids)
 
 
 def _repair(store: Store, ix, report: ReindexReport) -> None:

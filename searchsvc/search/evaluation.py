@@ -25,21 +25,15 @@ import csv
 import json
 import math
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh import qparser
-from whoosh.analysis import LanguageAnalyzer
-from whoosh.fields import ID, TEXT, Schema
-
-from .service import Archive
-from ..errors import SearchsvcError
-from ..engine.writer import row_text
 from ..domain.model import slugify
-from .searching import SearchRequest, search
+from ..engine.baseline import baseline_ranker
+from ..errors import SearchsvcError
+from .request import SearchRequest
+from .service import SearchService
 
 DEPTH = 20
 KINDS = ("inflection", "compound", "phrase", "case number", "typo", "without æøå", "plain")
@@ -128,6 +122,12 @@ class Report:
 
 # -- the judged set --------------------------------------------------------------------
 
+def _four(row: list[str]) -> tuple[str, str, str, str]:
+    """A TSV row's kind, query, relevant and note, the missing ones empty."""
+    kind, query, relevant, note = (*row, "", "", "", "")[:4]
+    return kind, query, relevant, note
+
+
 def load_judgements(path: Path) -> list[Judgement]:
     """Read a judged set: TSV (columns kind, query, relevant, note; ``#`` comments) or
     JSON (a list of objects with those keys; ``relevant`` a list or a string).
@@ -148,7 +148,7 @@ def load_judgements(path: Path) -> list[Judgement]:
                 for r in records]
     else:
         lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-        rows = [tuple(row) + ("",) * (4 - len(row)) for row in csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)]
+        rows = [_four(row) for row in csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)]
         if rows and rows[0][:3] == ("kind", "query", "relevant"):
             rows = rows[1:]
     judgements = []
@@ -160,27 +160,25 @@ def load_judgements(path: Path) -> list[Judgement]:
     return judgements
 
 
-def resolve(archive: Archive, refs: Iterable[str]) -> set[str]:
+def resolve(service: SearchService, refs: Iterable[str]) -> set[str]:
     """The ids of the items that references name.
 
     :raise JudgementError: a reference names no item in the index.
     """
-    db = archive.store.db
+    store = service.view().store
     found: set[str] = set()
     for ref in refs:
         match = _ITEM_REF.match(ref.lower())
         if match:
             municipality, date, number, committee = match.groups()
-            rows = db.execute("SELECT id, committee FROM items WHERE id LIKE ? AND date = ? AND item_number = ?",
-                              (f"{municipality}%", date, int(number))).fetchall()
+            rows = store.items_numbered(municipality, date, int(number))
             if committee:
                 rows = [row for row in rows if slugify(row[1]).startswith(committee)]
             if len({row[1] for row in rows}) > 1:
                 raise JudgementError(f"{ref!r} names items of several committees: add the committee "
                                      f"({', '.join(sorted(slugify(row[1]) for row in rows))})")
-        else:  # compared in Python: SQLite's lower() leaves Æ, Ø and Å as they are
-            rows = [row for row in db.execute("SELECT id, journal_number FROM items WHERE journal_number IS NOT NULL")
-                    if row[1].lower() == ref.lower()]
+        else:
+            rows = store.items_with_journal_number(ref)
         if not rows:
             raise JudgementError(f"{ref!r} names no item in the index")
         found.update(row[0] for row in rows)
@@ -192,41 +190,29 @@ def resolve(archive: Archive, refs: Iterable[str]) -> set[str]:
 Ranker = Callable[[str], list[tuple[str, str]]]   # query -> [(item id, title)], best first
 
 
-def evaluate(archive: Archive, judgements: list[Judgement], ranker: Ranker | None = None,
+def evaluate(service: SearchService, judgements: list[Judgement], ranker: Ranker | None = None,
              system: str = "searchsvc") -> Report:
     """Run every judged query (through ``search`` unless another ranker is given) and score it."""
     if ranker is None:
         def ranker(query: str) -> list[tuple[str, str]]:
-            results = search(archive, SearchRequest(q=query, per_page=DEPTH))
+            results = service.search(SearchRequest(q=query, per_page=DEPTH))
             return [(hit["id"], hit["title"]) for hit in results.results]
     outcomes = []
     for judgement in judgements:
-        relevant = resolve(archive, judgement.relevant)
+        relevant = resolve(service, judgement.relevant)
         ranked = ranker(judgement.query)[:DEPTH]
         outcomes.append(Outcome(judgement, [i for i, _ in ranked], relevant, [t for _, t in ranked]))
     return Report(system, outcomes)
 
 
-def evaluate_baseline(archive: Archive, judgements: list[Judgement]) -> Report:
-    """The same judged queries against Whoosh's defaults, built on the archive's items in a
-    temporary folder."""
-    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=LanguageAnalyzer("da")),
-                    body=TEXT(analyzer=LanguageAnalyzer("da")))
-    with tempfile.TemporaryDirectory(prefix="searchsvc-baseline-") as folder:
-        ix = whoosh_index.create_in(folder, schema)
-        titles: dict[str, str] = {}
-        writer = ix.writer(limitmb=256)
-        for row in archive.store.iter_items():
-            titles[row["id"]] = row["title"]
-            writer.add_document(id=row["id"], title=row["title"], body=row_text(row))
-        writer.commit()
-        parser = qparser.MultifieldParser(["title", "body"], ix.schema)
-        with ix.searcher() as searcher:
-            def ranker(query: str) -> list[tuple[str, str]]:
-                hits = searcher.search(parser.parse(query), limit=DEPTH)
-                return [(hit["id"], titles[hit["id"]]) for hit in hits]
-
-            return evaluate(archive, judgements, ranker, system="Whoosh defaults")
+def evaluate_baseline(service: SearchService, judgements: list[Judgement]) -> Report:
+    """The same judged queries against Whoosh's defaults (``engine/baseline.py``), built
+    on the service's items in a temporary folder."""
+    store = service.view().store
+    titles = {row["id"]: row["title"] for row in store.iter_items()}
+    with baseline_ranker(store.iter_items()) as rank:
+        return evaluate(service, judgements, lambda query: [(i, titles[i]) for i in rank(query, DEPTH)],
+                        system="Whoosh defaults")
 
 
 # -- the report ------------------------------------------------------------------------

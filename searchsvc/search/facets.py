@@ -1,9 +1,9 @@
 """Facets: the counts beside the results (municipality, committee, year, decision, KLE).
 
 Each facet is a small class naming its index field and how its values are labelled and
-ordered. Counting does not use Whoosh's ``groupedby`` (which walks every hit in
-Python through the field cache): ``doctable.DocTable`` holds each document's facet
-values as integer codes, and counting a result set is one ``bincount`` per facet.
+ordered. Counting is the engine's primitive: ``engine.columns.DocTable`` holds each
+document's values of a keyword field as integer codes, and counting a result set is
+one ``bincount`` per facet. Facets call it; it knows nothing of facets.
 """
 
 from __future__ import annotations
@@ -32,12 +32,11 @@ class FacetValue:
 
 
 class Facet:
-    """A facet over one stored index field; ``multi`` when a document has several values."""
+    """A facet over one keyword field of the index (``engine.schema.KEYWORD_COLUMNS``)."""
 
     name: str = ""
     field: str = ""
     title: str = ""   # Danish heading for the page
-    multi: bool = False
 
     def label(self, value: str) -> str:
         return value
@@ -70,7 +69,7 @@ class YearFacet(Facet):
 
 
 class DecisionFacet(Facet):
-    name, field, title, multi = "decision", "decisions", "Beslutning", True
+    name, field, title = "decision", "decisions", "Beslutning"
 
     def label(self, value: str) -> str:
         return DECISION_LABELS.get(value, value)
@@ -87,4 +86,3 @@ class KleFacet(Facet):
 
 
 FACETS: tuple[Facet, ...] = (MunicipalityFacet(), CommitteeFacet(), YearFacet(), DecisionFacet(), KleFacet())
-FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}

@@ -1,11 +1,14 @@
-"""The read side of the index folder: the live generation's store and Whoosh index.
+"""The service facade: the one object the web app and the CLI call.
 
-``Archive`` is what the web app and the CLI hold. It notices when a reindex commits
-(a new Whoosh generation, or a new data generation after a full rebuild) and moves to
-it on the next request, without a restart. Searchers are per thread; the document
-table (facet codes, sort keys) is built once per index snapshot and shared, from
-per-segment arrays kept across snapshots, so a commit that adds one meeting reads only
-its new segment. Search results are cached per snapshot (``results``).
+``SearchService`` reads the live generation (its item store and its index), notices
+when a reindex commits (a new index commit, or a new generation after a full rebuild)
+and moves to it on the next call, without a restart. Searches, suggestions, items,
+meetings, committees and statistics all go through it and return plain data.
+
+A ``View`` is one consistent state: the store and the index snapshot at the commit the
+store records as matching its items, so a reindex killed between its index commit and
+its store commit is never seen. Views are per thread; search results are cached per
+view (``ResultCache``).
 """
 
 from __future__ import annotations
@@ -19,67 +22,65 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
-from ..engine import writer as indexer
-from ..store.generations import DataDir
-from ..errors import IndexMissing, IndexUnreadable, NotFound, is_damage
-from ..engine.columns import DocTable, PostingCache, SegmentArrays, Vocabulary
+from ..config import Config
 from ..domain.model import ID_PATTERN
+from ..engine.reader import IndexReader, Snapshot, index_exists
+from ..errors import IndexMissing, IndexUnreadable, NotFound, is_damage
+from ..store.generations import DataDir
 from ..store.items import Store
+from .ranking import DEFAULT_RANKING, Ranking
+from .request import SearchRequest, SearchResults
+from .searching import run_search
+from .suggest import Suggestion, TitleVocabulary, complete
 
-
-# Results kept per archive: a page of results with its facets is some tens of KB.
+# Results kept per service: a page of results with its facets is some tens of KB.
 RESULT_CACHE_SIZE = 512
 
 
 @dataclass
-class Snapshot:
-    """One consistent view: a searcher, its document table and the matching store."""
+class View:
+    """One consistent view: a generation's store and its index snapshot."""
 
     generation: str
-    searcher: object
-    table: DocTable
+    snapshot: Snapshot
     store: Store
 
     @property
     def key(self) -> tuple[str, int]:
-        return (self.generation, self.searcher.reader().generation())
+        return (self.generation, self.snapshot.commit)
 
 
-class Archive:
-    def __init__(self, index_path: Path) -> None:
+class SearchService:
+    """Search and look-ups over the live generation of an index folder."""
+
+    def __init__(self, index_path: Path, *, ranking: Ranking = DEFAULT_RANKING,
+                 cache_size: int = RESULT_CACHE_SIZE) -> None:
         self.datadir = DataDir(index_path)
+        self.ranking = ranking
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._indexes: dict[str, object] = {}
+        self._readers: dict[str, IndexReader] = {}
         self._stores: dict[str, Store] = {}
-        self._tables: dict[tuple[str, int], DocTable] = {}
-        self._segments: dict[str, SegmentArrays] = {}
-        self._vocabulary = Vocabulary()
-        self._postings = PostingCache()
-        self.results = ResultCache(RESULT_CACHE_SIZE)
+        self._titles: tuple[tuple[str, int], TitleVocabulary] | None = None
+        self.results = ResultCache(cache_size)
 
-    def _generation(self) -> Path:
-        folder = self.datadir.current()
-        if folder is None or not whoosh_index.exists_in(str(folder / indexer.WHOOSH_DIR)):
-            raise IndexMissing(
-                f"the index in {self.datadir.path} is empty: run `searchsvc reindex` to build it"
-            )
-        return folder
+    @classmethod
+    def open(cls, config: Config, *, ranking: Ranking = DEFAULT_RANKING) -> SearchService:
+        """The service over a configuration's index folder."""
+        return cls(config.index_path, ranking=ranking)
 
-    def snapshot(self) -> Snapshot:
+    # -- views ------------------------------------------------------------------------
+
+    def view(self) -> View:
         """The current view, refreshed when the index changed since this thread's last call.
 
-        The searcher is the index commit that the store records as matching its items, so
-        a reindex killed between its index commit and its store commit is never seen.
-
         :raise IndexMissing: before the first reindex.
+        :raise IndexUnreadable: the index or store is damaged.
         """
         for attempt in range(5):
             try:
-                return self._snapshot()
-            except (OSError, sqlite3.OperationalError, whoosh_index.EmptyIndexError):
+                return self._view()
+            except (OSError, sqlite3.OperationalError):
                 # A reindex replaced the files between reading the pointer and opening
                 # them (a full rebuild published, an old commit cleaned): look again.
                 if attempt == 4:
@@ -91,52 +92,78 @@ class Archive:
                 raise
         raise AssertionError("unreachable")
 
-    def _snapshot(self) -> Snapshot:
+    def _generation(self) -> Path:
+        folder = self.datadir.current()
+        if folder is None or not index_exists(folder):
+            raise IndexMissing(f"the index in {self.datadir.path} is empty: run `searchsvc reindex` to build it")
+        return folder
+
+    def _view(self) -> View:
         folder = self._generation()
-        current: Snapshot | None = getattr(self._local, "snapshot", None)
+        current: View | None = getattr(self._local, "view", None)
         if current is not None and current.generation == folder.name:
-            commit = current.store.index_commit()
-            if commit == current.searcher.reader().generation() or (
-                    commit is None and current.searcher.up_to_date()):
+            if IndexReader.is_current(current.snapshot, current.store.index_commit()):
                 return current
         with self._lock:
-            ix = self._indexes.get(folder.name)
-            if ix is None:
-                ix = self._indexes[folder.name] = indexer.whoosh_storage(folder / indexer.WHOOSH_DIR).open_index()
+            reader = self._readers.get(folder.name)
+            if reader is None:
+                reader = self._readers[folder.name] = IndexReader(folder)
                 self._stores[folder.name] = Store(folder, create=False)
                 self._forget_old(folder.name)
-            searcher = indexer.searcher_at(ix, self._stores[folder.name].index_commit())
-            key = (folder.name, searcher.reader().generation())
-            table = self._tables.get(key)
-            if table is None:
-                table = DocTable.build(searcher.reader(), self._vocabulary, self._segments, self._postings)
-                # Threads still on the previous snapshot keep their own reference to it.
-                self._tables = {key: table}
+            store = self._stores[folder.name]
+        snapshot = reader.open(store.index_commit())
         if current is not None and current.generation == folder.name:
-            current.searcher.close()
-        snapshot = Snapshot(folder.name, searcher, table, self._stores[folder.name])
-        self._local.snapshot = snapshot
-        return snapshot
+            current.snapshot.close()
+        view = View(folder.name, snapshot, store)
+        self._local.view = view
+        return view
 
     def _forget_old(self, live: str) -> None:
-        for name in [n for n in self._indexes if n != live]:
-            del self._indexes[name]
+        for name in [n for n in self._readers if n != live]:
+            del self._readers[name]
             self._stores.pop(name, None)
-        # A new data generation has new segments and new facet values.
-        self._segments.clear()
-        self._vocabulary = Vocabulary()
-        self._postings = PostingCache()
         self.results.clear()
 
-    @property
-    def store(self) -> Store:
-        return self.snapshot().store
+    def prepare(self) -> None:
+        """Open the current view and start learning the words snippets need, so that a
+        new server process's first request does not pay for it. Does nothing before
+        the first reindex."""
+        try:
+            self.view()
+        except IndexMissing:
+            return
 
-    @property
-    def schema(self):
-        return self.snapshot().searcher.schema
+    # -- search -----------------------------------------------------------------------
 
-    # -- lookups ----------------------------------------------------------------------
+    def search(self, request: SearchRequest, *, snippets: bool = True) -> SearchResults:
+        """Run a search: the requested page of results, facet counts over all matches.
+
+        Results are cached per view (a commit makes a new one); each caller gets its own copy.
+
+        :param snippets: False leaves each result's ``snippet`` None (exports that do not show them).
+        :raise IndexMissing: before the first reindex.
+        """
+        view = self.view()
+        return self.results.get_or_compute(
+            (view.key, request, snippets),
+            lambda: run_search(view.snapshot, view.store, request, self.ranking, snippets=snippets))
+
+    def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
+        """Completions of what a person is typing (``suggest.complete``), from the words
+        of the current view's titles.
+
+        :raise QueryError: the text or limit is out of range.
+        """
+        view = self.view()
+        with self._lock:
+            cached = self._titles
+        if cached is None or cached[0] != view.key:
+            cached = (view.key, TitleVocabulary(view.store.title_counts()))
+            with self._lock:
+                self._titles = cached
+        return complete(cached[1], text, limit)
+
+    # -- look-ups ---------------------------------------------------------------------
 
     def item(self, item_id: str) -> dict:
         """A full item with ``case``: the other items of its journal number, oldest first.
@@ -145,7 +172,7 @@ class Archive:
         """
         if not ID_PATTERN.match(item_id or ""):
             raise NotFound(f"{item_id!r} is not an item id")
-        store = self.store
+        store = self.view().store
         item = store.item(item_id)
         case = []
         if item["journal_number"]:
@@ -161,16 +188,16 @@ class Archive:
         """
         if not ID_PATTERN.match(meeting_id or ""):
             raise NotFound(f"{meeting_id!r} is not a meeting id")
-        return self.store.meeting(meeting_id)
+        return self.view().store.meeting(meeting_id)
 
     def committees(self) -> list[dict]:
-        return self.store.committees()
+        return self.view().store.committees()
 
     def meetings_of(self, municipality: str, committee: str) -> list[dict]:
-        return self.store.meetings_of(municipality, committee)
+        return self.view().store.meetings_of(municipality, committee)
 
     def item_count(self) -> int:
-        return self.snapshot().searcher.doc_count()
+        return self.view().snapshot.doc_count()
 
     def size_on_disk(self) -> int:
         """Bytes used by the live generation (store and index)."""
@@ -180,7 +207,7 @@ class Archive:
     def stats(self) -> dict:
         """Counts by municipality, committee, year, decision and KLE main group, the source
         files that failed, and the size on disk."""
-        store = self.store
+        store = self.view().store
         return {
             "items": self.item_count(),
             "municipality": store.counts("municipality"),
@@ -194,9 +221,9 @@ class Archive:
 
 
 class ResultCache:
-    """The most recently used search results, keyed by (snapshot key, request).
+    """The most recently used search results, keyed by (view key, request).
 
-    The snapshot key changes with every commit, so a cached result is never served for
+    The view key changes with every commit, so a cached result is never served for
     an index it was not computed on. Callers get a copy: results are plain data that
     a page may change as it renders them.
     """

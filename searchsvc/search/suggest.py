@@ -1,7 +1,7 @@
 """Suggestions while typing: the last word of a query completed from the words of titles.
 
 Cheap by design: the title vocabulary (each word with the number of items whose title
-holds it) is built once per index snapshot, and a completion is a binary search in its
+holds it) is built once per index snapshot (by the service), and a completion is a binary search in its
 sorted word list. Titles are what people remember of an agenda item, and their words
 are real surface forms (not stems), so they read well as completions.
 """
@@ -9,14 +9,11 @@ are real surface forms (not stems), so they read well as completions.
 from __future__ import annotations
 
 import re
-import threading
-import weakref
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .service import Archive
 from ..errors import QueryError
 
 MAX_SUGGEST_CHARS = 200
@@ -56,27 +53,7 @@ class TitleVocabulary:
         return [(w, self.counts[w]) for w in found[:limit]]
 
 
-_cache: weakref.WeakKeyDictionary[Archive, tuple[tuple, TitleVocabulary]] = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
-
-
-def title_vocabulary(archive: Archive) -> TitleVocabulary:
-    """The vocabulary of the archive's current snapshot (built on first use after a reindex).
-
-    :raise IndexMissing: before the first reindex.
-    """
-    snapshot = archive.snapshot()
-    with _cache_lock:
-        cached = _cache.get(archive)
-        if cached is not None and cached[0] == snapshot.key:
-            return cached[1]
-    vocabulary = TitleVocabulary(snapshot.store.title_counts())
-    with _cache_lock:
-        _cache[archive] = (snapshot.key, vocabulary)
-    return vocabulary
-
-
-def suggest(archive: Archive, text: str, limit: int = 8) -> list[Suggestion]:
+def complete(vocabulary: TitleVocabulary, text: str, limit: int = 8) -> list[Suggestion]:
     """Completions of what a person is typing: the last word completed, the rest kept.
 
     Nothing is suggested while the last word is shorter than two letters or the text
@@ -94,6 +71,6 @@ def suggest(archive: Archive, text: str, limit: int = 8) -> list[Suggestion]:
     head, prefix = text[: match.start()], match.group(1).lower()
     return [
         Suggestion(text=head + word, word=word, count=count)
-        for word, count in title_vocabulary(archive).complete(prefix, limit + 1)
+        for word, count in vocabulary.complete(prefix, limit + 1)
         if word != prefix
     ][:limit]

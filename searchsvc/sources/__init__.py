@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ParseError
 from ..domain.model import Meeting
+from ..errors import ParseError
 from .aarhushtml import looks_like_aarhus_html, parse_aarhus_html
 from .firstagenda import parse_firstagenda
 from .pdf import parse_pdf

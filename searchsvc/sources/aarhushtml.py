@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
-from ..errors import ParseError
 from ..domain.model import Meeting, Section, split_period
+from ..errors import ParseError
 from .htmltext import TextLine, html_to_lines, html_to_text, join_lines
 from .referat import DOCUMENT_HEADING, strip_municipality
 

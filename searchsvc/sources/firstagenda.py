@@ -14,8 +14,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..errors import ParseError
 from ..domain.model import Meeting, Section, split_period
+from ..errors import ParseError
 from .htmltext import TextLine, html_to_lines, join_lines
 
 # The h3 headings FirstAgenda puts around every item: the decision, the case presentation

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     import pypdf
 
 
-from ..errors import ParseError
 from ..domain.model import Meeting
+from ..errors import ParseError
 from .referat import ITEM_LINE, JOURNAL_LINE, SECTION_HEADINGS, parse_referat
 
 # Where headers and footers live, twice over: among this many non-blank lines at either

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
-from ..errors import ParseError
 from ..domain.model import Meeting, Section, split_period
+from ..errors import ParseError
 
 # Headings recognised when a line holds nothing else. Running text that merely starts
 # with one of these words ("Behandling af klager ...") is not a heading.
@@ -144,7 +144,8 @@ def _parse_item(meeting: Meeting, lines: list[str], *, first_line: int, path: st
     # decision is published, and Aarhus prints it unheaded; elsewhere it stays untitled.
     leading = "Beslutning" if closed else ""
     sections: list[Section] = []
-    heading, body = None, []
+    heading: str | None = None
+    body: list[str] = []
     for raw in lines[i:]:
         line = raw.strip()
         if _is_heading(line, inside=heading):

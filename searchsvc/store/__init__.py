@@ -1,1 +1,2 @@
-"""The item store: SQLite (every SQL statement of the project), the manifest of source files, and the generations of (store, index) with the CURRENT pointer."""
+"""The item store: SQLite (all of the project's SQL), the manifest of source files, and the
+generations of (store, index) with the CURRENT pointer."""

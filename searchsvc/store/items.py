@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import NotFound
 from ..domain.model import Item, Meeting
+from ..errors import NotFound
 
 STORE_FILE = "items.sqlite"
 
@@ -171,10 +171,6 @@ class Store:
         self._local = threading.local()
 
     @property
-    def exists(self) -> bool:
-        return self.path.exists()
-
-    @property
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None and self.path.exists() and not os.access(self.path.parent, os.W_OK):
@@ -279,6 +275,19 @@ class Store:
             removed=sorted(old - new_set),
         )
 
+    def copy_file_items(self, other: Store, path: str) -> list[str]:
+        """Copy one file's meetings and items from another store; the ids copied."""
+        rows = other.db.execute("SELECT * FROM items WHERE source_path = ?", (path,)).fetchall()
+        for meeting in other.db.execute("SELECT * FROM meetings WHERE source_path = ?", (path,)).fetchall():
+            self.db.execute(f"INSERT OR REPLACE INTO meetings VALUES ({', '.join('?' * len(meeting))})", tuple(meeting))
+        for row in rows:
+            columns = row.keys()
+            self.db.execute(
+                f"INSERT OR REPLACE INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                tuple(row),
+            )
+        return [row["id"] for row in rows]
+
     def item(self, item_id: str) -> dict:
         """The full item with that id.
 
@@ -320,6 +329,17 @@ class Store:
             (journal_number, municipality),
         )
         return [_decode(r) for r in rows]
+
+    def items_numbered(self, id_prefix: str, date: str, number: int) -> list[tuple[str, str]]:
+        """(id, committee) of the items numbered ``number`` on a date, ids starting ``id_prefix``."""
+        query = "SELECT id, committee FROM items WHERE id LIKE ? AND date = ? AND item_number = ?"
+        return [(r[0], r[1]) for r in self.db.execute(query, (f"{id_prefix}%", date, number))]
+
+    def items_with_journal_number(self, journal_number: str) -> list[tuple[str, str]]:
+        """(id, journal number) of the items with a journal number, in any letter case."""
+        # Compared in Python: SQLite's lower() leaves Æ, Ø and Å as they are.
+        rows = self.db.execute("SELECT id, journal_number FROM items WHERE journal_number IS NOT NULL")
+        return [(r[0], r[1]) for r in rows if r[1].lower() == journal_number.lower()]
 
     # -- meetings and committees -----------------------------------------------------
 

@@ -1,24 +1,24 @@
-"""The web app: HTML pages for people, a JSON API for programs, over one ``Archive``."""
+"""The web app: HTML pages for people, a JSON API for programs, over one ``SearchService``."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from ..search.service import Archive
 from ..config import Config, load_config
+from ..search import SearchService
 
 
-def create_app(config: Config | None = None, *, archive: Archive | None = None) -> Flask:
-    """Build the Flask app over an archive (by default the configured index).
+def create_app(config: Config | None = None, *, service: SearchService | None = None) -> Flask:
+    """Build the Flask app over a search service (by default the configured index's).
 
     :param config: the configuration; read with ``load_config()`` when neither it nor
-        ``archive`` is given.
-    :param archive: the archive to serve; by default ``Archive(config.index_path)``.
-    :raise ConfigError: no archive was given and the configuration cannot be read.
+        ``service`` is given.
+    :param service: the service to serve; by default ``SearchService.open(config)``.
+    :raise ConfigError: no service was given and the configuration cannot be read.
     """
-    if archive is None:
+    if service is None:
         config = config or load_config()
-        archive = Archive(config.index_path)
+        service = SearchService.open(config)
     app = Flask(__name__)
     app.config.update(
         DEBUG=False,                      # never: the debugger would show code to visitors
@@ -26,9 +26,9 @@ def create_app(config: Config | None = None, *, archive: Archive | None = None) 
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=16 * 1024,     # the app reads no request bodies
     )
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
-    app.extensions["searchsvc"] = archive
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["searchsvc"] = service
     app.extensions["searchsvc.config"] = config
 
     from . import api, errors, feeds, pages, security, templating

@@ -7,11 +7,10 @@ import re
 from flask import Blueprint, Response, jsonify, request
 
 from ..errors import IndexMissing, IndexUnreadable, QueryError
-from ..search.suggest import suggest as run_suggest
 from .documents import (
     committee_document,
     committees_document,
-    current_archive,
+    current_service,
     item_document,
     meeting_document,
     run_search,
@@ -55,7 +54,7 @@ def suggest() -> Response:
     raw_limit = request.args.get("limit", "8")
     if not re.fullmatch(r"\d{1,3}", raw_limit):
         raise QueryError("limit", "must be a whole number from 1 to 20")
-    suggestions = run_suggest(current_archive(), q, int(raw_limit))
+    suggestions = current_service().suggest(q, int(raw_limit))
     response = jsonify({"query": q, "suggestions": [s.to_json() for s in suggestions]})
     response.cache_control.max_age = 60
     response.cache_control.public = True
@@ -71,7 +70,7 @@ def openapi() -> Response:
 def healthz() -> Response:
     """``ok`` with the item count; 503 while there is no index to search, or it is damaged."""
     try:
-        items = current_archive().item_count()
+        items = current_service().item_count()
     except (IndexMissing, IndexUnreadable) as error:
         missing = isinstance(error, IndexMissing)
         response = jsonify({"status": "index-missing" if missing else "index-unreadable",

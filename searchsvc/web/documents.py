@@ -13,17 +13,21 @@ from pathlib import PurePath
 
 from flask import current_app, url_for
 
-from ..search.service import Archive
-from ..errors import NotFound
 from ..domain.journal import kle_label
-from ..search.searching import SearchRequest, SearchResults, search
+from ..errors import NotFound
+from ..search import SearchRequest, SearchResults, SearchService
 
 _PRIVATE = ("source_path", "source_hash")
 _KLE_COLUMNS = ("kle_main_group", "kle_group", "kle_subject", "kle_facet")
 
 
-def current_archive() -> Archive:
+def current_service() -> SearchService:
     return current_app.extensions["searchsvc"]
+
+
+def item_url(item_id: str) -> str:
+    """The path of an item's page."""
+    return url_for("pages.item", item_id=item_id)
 
 
 def run_search(params: Mapping[str, Sequence[str]], *, snippets: bool = True, **changes) -> SearchResults:
@@ -37,7 +41,7 @@ def run_search(params: Mapping[str, Sequence[str]], *, snippets: bool = True, **
     request = SearchRequest.from_params(params)
     if changes:
         request = replace(request, **changes)
-    return search(current_archive(), request, snippets=snippets)
+    return current_service().search(request, snippets=snippets)
 
 
 def search_url(endpoint: str, request: SearchRequest, **changes) -> str:
@@ -48,7 +52,7 @@ def search_url(endpoint: str, request: SearchRequest, **changes) -> str:
 def search_document(results: SearchResults) -> dict:
     """The API's search document: ``SearchResults.to_json()`` plus ``links``."""
     request = results.request
-    document = results.to_json()
+    document = results.to_json(item_url)
     has_next = request.page < results.pages and request.page * request.per_page < results.total
     document["links"] = {
         "self": search_url("api.search", request),
@@ -73,15 +77,15 @@ def item_document(item_id: str) -> dict:
 
     :raise NotFound: no item has that id (or it is not an id).
     """
-    item = _public(current_archive().item(item_id))
+    item = _public(current_service().item(item_id))
     kle = {column.removeprefix("kle_"): item.pop(column, None) for column in _KLE_COLUMNS}
     item["kle"] = (
         {**kle, "main_group_label": kle_label(kle["main_group"])} if kle["main_group"] else None
     )
-    item["url"] = url_for("pages.item", item_id=item["id"])
+    item["url"] = item_url(item["id"])
     item["meeting_url"] = url_for("pages.meeting", meeting_id=item["meeting_id"])
     item["case"] = [
-        {**other, "url": url_for("pages.item", item_id=other["id"])} for other in item["case"]
+        {**other, "url": item_url(other["id"])} for other in item["case"]
     ]
     return item
 
@@ -91,13 +95,13 @@ def meeting_document(meeting_id: str) -> dict:
 
     :raise NotFound: no meeting has that id.
     """
-    meeting = _public(current_archive().meeting(meeting_id))
+    meeting = _public(current_service().meeting(meeting_id))
     meeting["url"] = url_for("pages.meeting", meeting_id=meeting["id"])
     meeting["committee_url"] = url_for(
         "pages.committee", municipality=meeting["municipality"], committee=meeting["committee"]
     )
     meeting["items"] = [
-        {**item, "url": url_for("pages.item", item_id=item["id"])} for item in meeting["items"]
+        {**item, "url": item_url(item["id"])} for item in meeting["items"]
     ]
     return meeting
 
@@ -114,7 +118,7 @@ def committees_document() -> dict:
     return {
         "committees": [
             {**row, **_committee_links(row["municipality"], row["committee"])}
-            for row in current_archive().committees()
+            for row in current_service().committees()
         ]
     }
 
@@ -124,7 +128,7 @@ def committee_document(municipality: str, committee: str) -> dict:
 
     :raise NotFound: the municipality has no committee of that name.
     """
-    meetings = current_archive().meetings_of(municipality, committee)
+    meetings = current_service().meetings_of(municipality, committee)
     if not meetings:
         raise NotFound(f"{municipality} has no committee named {committee!r}")
     return {

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, request, stream_with_context
 from markupsafe import Markup, escape
 
 from ..domain.decisions import DECISION_LABELS
-from ..search.searching import MAX_PER_PAGE
-from .documents import run_search, search_url
+from ..search import MAX_PER_PAGE
+from .documents import item_url, run_search, search_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -65,7 +65,7 @@ def atom() -> Response:
     add(author, "name", "searchsvc")
     for hit in results.results:
         entry = add(feed, "entry")
-        link = _absolute(hit["url"])
+        link = _absolute(item_url(hit["id"]))
         add(entry, "id", link)
         add(entry, "title", hit["title"])
         add(entry, "updated", _timestamp(hit["date"]))
@@ -100,7 +100,7 @@ def csv_export() -> Response:
                 writer.writerow([_cell(value) for value in (
                     hit["id"], hit["date"], hit["municipality"], hit["committee"], hit["item_number"],
                     hit["title"], hit["journal_number"] or "", " ".join(hit["decisions"]),
-                    "ja" if hit["closed"] else "nej", hit["meeting_id"], _absolute(hit["url"]),
+                    "ja" if hit["closed"] else "nej", hit["meeting_id"], _absolute(item_url(hit["id"])),
                 )])
                 written += 1
             yield buffer.getvalue()

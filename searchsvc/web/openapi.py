@@ -11,8 +11,7 @@ from functools import cache
 from importlib import metadata
 
 from ..domain.decisions import DECISION_LABELS
-from ..search.searching import MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, SORTS
-from ..search.suggest import MAX_LIMIT, MAX_SUGGEST_CHARS
+from ..search import MAX_FILTER_VALUES, MAX_LIMIT, MAX_PAGE, MAX_PER_PAGE, MAX_SUGGEST_CHARS, SORTS
 
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}

@@ -4,9 +4,11 @@ JSON twin in the page head and in a ``Link`` header.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, render_template, request, url_for
 
-from ..search.searching import MAX_PAGE
+from ..search import MAX_PAGE
 from .documents import (
     committee_document,
     committees_document,
@@ -17,6 +19,13 @@ from .documents import (
 )
 
 bp = Blueprint("pages", __name__)
+# The item page's route; ``item_path`` builds it where no request is running (the CLI).
+ITEM_ROUTE = "/items/<item_id>"
+
+
+def item_path(item_id: str) -> str:
+    """The path of an item's page, as ``url_for`` gives it at the site's root."""
+    return ITEM_ROUTE.replace("<item_id>", quote(item_id, safe=""))
 
 # The request fields that narrow a search (besides the query).
 FILTERS = ("municipality", "committee", "year", "decision", "kle", "journal", "date_from", "date_to")
@@ -44,7 +53,7 @@ def search() -> Response:
     )
 
 
-@bp.get("/items/<item_id>")
+@bp.get(ITEM_ROUTE)
 def item(item_id: str) -> Response:
     document = item_document(item_id)
     # The case history shows this item in its place among the others.

@@ -106,14 +106,13 @@ def _bind(host: str, port: int) -> list[socket.socket]:
 
 
 def _prepared_app(config: Config):
-    """The app, its archive already open (see ``search.prepare``)."""
-    from ..search.service import Archive
-    from ..search.searching import prepare
+    """The app, its search service already open (see ``SearchService.prepare``)."""
+    from ..search import SearchService
     from . import create_app
 
-    archive = Archive(config.index_path)
-    prepare(archive)
-    return create_app(config, archive=archive)
+    service = SearchService.open(config)
+    service.prepare()
+    return create_app(config, service=service)
 
 
 def _run_worker(config: Config, sockets: list[socket.socket], options: dict) -> None:

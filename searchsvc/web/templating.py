@@ -11,9 +11,8 @@ from flask import Flask, url_for
 from markupsafe import Markup, escape
 
 from ..domain.decisions import DECISION_LABELS
-from ..search.facets import FACETS
 from ..domain.journal import kle_label
-from ..search.searching import SearchRequest
+from ..search import FACETS, SearchRequest
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli",
           "august", "september", "oktober", "november", "december")

@@ -1,0 +1,129 @@
+"""Reading one generation's index: snapshots at a chosen commit, and what they share.
+
+A ``Snapshot`` is one commit of the index with everything a search reads from it: a
+Whoosh searcher, the per-document columns (``columns.py``), the evaluator of query
+nodes, the vocabulary, and the stored ids. ``IndexReader`` opens snapshots of one
+generation folder and keeps across them what stays valid: the columns and postings of
+segments that are still live (a segment never changes once written), the facet value
+codes, and the snippet word forms of the generation's analyser.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from . import codec
+from .analysis import danish_analyzer
+from .columns import DocTable, PostingCache, SegmentArrays, Vocabulary
+from .compounds import DICTIONARY_FILE, CompoundDictionary
+from .evaluate import Evaluator
+from .nodes import Node
+from .schema import WHOOSH_DIR, whoosh_storage
+from .terms import Terms
+from .tokens import WordForms
+
+
+def index_exists(generation: Path) -> bool:
+    """Whether a generation folder holds an index with at least one commit."""
+    return whoosh_index.exists_in(str(generation / WHOOSH_DIR))
+
+
+@dataclass
+class Snapshot:
+    """One commit of the index, read consistently."""
+
+    searcher: Searcher
+    table: DocTable
+    word_forms: WordForms
+    terms: Terms = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.terms = Terms(self.searcher.reader())
+
+    @property
+    def commit(self) -> int:
+        return self.searcher.reader().generation()
+
+    def doc_count(self) -> int:
+        return self.searcher.doc_count()
+
+    def match(self, node: Node) -> np.ndarray:
+        """A mask of the live documents a query node matches."""
+        return Evaluator(self.searcher, self.table).match(node)
+
+    def top(self, node: Node, mask: np.ndarray, limit: int, *, restrict: bool) -> list[tuple[int, float | None]]:
+        """The ``limit`` best-scoring documents of the mask (see ``Evaluator.top``)."""
+        return Evaluator(self.searcher, self.table).top(node, mask, limit, restrict=restrict)
+
+    def ids(self, docnums: list[int]) -> list[str]:
+        """The item ids of documents."""
+        return [self.searcher.stored_fields(docnum)["id"] for docnum in docnums]
+
+    def live_ids(self) -> set[str]:
+        """The item ids of every live document."""
+        return set(self.ids(np.flatnonzero(self.table.live).tolist()))
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class IndexReader:
+    """Snapshots of one generation's index, sharing what stays valid between commits."""
+
+    def __init__(self, generation: Path) -> None:
+        self.generation = generation
+        try:
+            self.ix = whoosh_storage(generation / WHOOSH_DIR).open_index()
+        except whoosh_index.EmptyIndexError as error:
+            raise FileNotFoundError(f"no index in {generation}") from error
+        self._lock = threading.Lock()
+        self._segments: dict[str, SegmentArrays] = {}
+        self._vocabulary = Vocabulary()
+        self._postings = PostingCache()
+        self._tables: dict[int, DocTable] = {}
+        self._forms: tuple[int, WordForms] | None = None
+
+    def open(self, commit: int | None) -> Snapshot:
+        """A snapshot of one commit (the newest when ``commit`` is None).
+
+        :raise OSError: that commit's files are gone (a newer commit was cleaned meanwhile).
+        """
+        try:
+            searcher = self.ix.searcher() if commit is None else codec.searcher_at(self.ix, commit)
+        except whoosh_index.EmptyIndexError as error:
+            raise FileNotFoundError(f"no index commit in {self.generation}") from error
+        key = searcher.reader().generation()
+        with self._lock:
+            table = self._tables.get(key)
+            if table is None:
+                table = DocTable.build(searcher.reader(), self._vocabulary, self._segments, self._postings)
+                # Threads still on the previous snapshot keep their own reference to it.
+                self._tables = {key: table}
+        return Snapshot(searcher, table, self.word_forms())
+
+    @staticmethod
+    def is_current(snapshot: Snapshot, commit: int | None) -> bool:
+        """Whether a snapshot is the one to read for the commit the store names."""
+        return commit == snapshot.commit or (commit is None and snapshot.searcher.up_to_date())
+
+    def word_forms(self) -> WordForms:
+        """The snippet word forms of the analyser with this generation's compound
+        dictionary, so that snippets mark compound parts as the index found them;
+        made anew when a reindex extends the dictionary."""
+        try:
+            mtime = (self.generation / DICTIONARY_FILE).stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = 0
+        with self._lock:
+            if self._forms is None or self._forms[0] != mtime:
+                dictionary = CompoundDictionary.load(self.generation)
+                forms = WordForms(danish_analyzer(dictionary))
+                forms.start_learning(dictionary.counts)
+                self._forms = (mtime, forms)
+            return self._forms[1]
