@@ -1,4 +1,4 @@
-"""Journal numbers (sagsnumre) and their KLE parts.
+"""Journal numbers (sagsnumre): every pattern of their shapes, and their KLE parts.
 
 A KLE journal number such as ``15.04.10-P20-3-20`` names the main group (``15``),
 group (``15.04``), subject (``15.04.10``) and handling facet (``P20``), then the case
@@ -14,6 +14,22 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+# The shapes of a journal number inside text (how analysis keeps it one token): KLE
+# numbers with their case part, KLE prefixes, and other systems' case numbers.
+JOURNAL_PATTERN = (
+    r"\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅa-zæøå]\d{2})?(?:-\d+[A-Za-z]?)+"  # KLE with case part
+    r"|\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅa-zæøå]\d{2})?"                  # a KLE prefix
+    r"|[A-ZÆØÅa-zæøå]{2,6}-\d{2,4}-\d+"                                   # EMN-2025-003383
+    r"|\d{2}-\d{3,}[A-Za-z]?"                                             # 23-013472, 19-033355K
+)
+JOURNAL_TOKEN = re.compile(rf"(?:{JOURNAL_PATTERN})", re.UNICODE)
+# A line of minutes that is a journal number and nothing else (referat and PDF layouts),
+# with case parts such as 23-013472-1.
+JOURNAL_LINE = re.compile(
+    r"^(?:\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅ]\d{2})?(?:-\d+)*"
+    r"|[A-ZÆØÅ]{2,6}-\d{2,4}-\d+"
+    r"|\d{2}-\d{3,}[A-Z]?(?:-\d+)?)$"
+)
 # Handling facets are a capital letter (Danish letters included, e.g. Ø00) and two digits.
 _KLE = re.compile(r"^(\d{2})\.(\d{2})(?:\.(\d{2}))?(?:-([A-ZÆØÅ]\d{2}))?(?:-|$)")
 
@@ -59,3 +75,33 @@ def kle_main_group_names() -> dict[str, str]:
 def kle_label(main_group: str) -> str | None:
     """The name of a KLE main group such as ``15``, or None when unknown."""
     return kle_main_group_names().get(main_group)
+
+
+def is_journal_number(text: str) -> bool:
+    """Whether a whole string is a journal number or KLE prefix.
+
+    >>> is_journal_number("23-013472"), is_journal_number("15.04"), is_journal_number("2025")
+    (True, True, False)
+    """
+    return JOURNAL_TOKEN.fullmatch(text.strip()) is not None
+
+
+def journal_terms(journal_number: str | None) -> list[str]:
+    """The exact terms a journal number is found by: itself and its KLE prefixes.
+
+    >>> journal_terms("15.04.10-P20-3-20")
+    ['15.04.10-p20-3-20', '15', '15.04', '15.04.10', '15.04.10-p20']
+    """
+    if not journal_number:
+        return []
+    number = journal_number.strip().lower()
+    terms = [number]
+    match = re.match(r"^(\d{2})\.(\d{2})(?:\.(\d{2}))?(?:-([a-zæøå]\d{2}))?", number)
+    if match:
+        main, group, subject, facet = match.groups()
+        terms += [main, f"{main}.{group}"]
+        if subject:
+            terms.append(f"{main}.{group}.{subject}")
+            if facet:
+                terms.append(f"{main}.{group}.{subject}-{facet}")
+    return list(dict.fromkeys(terms))

@@ -29,6 +29,8 @@ import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.lang.stopwords import stoplists
 
+from ..domain.journal import JOURNAL_PATTERN
+
 if TYPE_CHECKING:
     from .compounds import CompoundDictionary
 
@@ -41,15 +43,7 @@ ANALYSIS_VERSION = 4
 EXACT_MARK = "="
 PART_MARK = "+"
 
-# Journal-number shapes first, so that the word pattern does not split them.
-JOURNAL_PATTERN = (
-    r"\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅa-zæøå]\d{2})?(?:-\d+[A-Za-z]?)+"  # KLE with case part
-    r"|\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅa-zæøå]\d{2})?"                  # a KLE prefix
-    r"|[A-ZÆØÅa-zæøå]{2,6}-\d{2,4}-\d+"                                   # EMN-2025-003383
-    r"|\d{2}-\d{3,}[A-Za-z]?"                                             # 23-013472, 19-033355K
-)
 TOKEN_PATTERN = re.compile(rf"(?:{JOURNAL_PATTERN})(?![\w.-]*\w)|\w+", re.UNICODE)
-JOURNAL_TOKEN = re.compile(rf"(?:{JOURNAL_PATTERN})", re.UNICODE)
 
 _stemmer = snowballstemmer.stemmer("danish")
 
@@ -150,15 +144,6 @@ def is_stopword(word: str) -> bool:
     return word in STOPWORDS or ("aa" in word and word.replace("aa", "å") in STOPWORDS)
 
 
-def is_journal_number(text: str) -> bool:
-    """Whether a whole string is a journal number or KLE prefix.
-
-    >>> is_journal_number("23-013472"), is_journal_number("15.04"), is_journal_number("2025")
-    (True, True, False)
-    """
-    return JOURNAL_TOKEN.fullmatch(text.strip()) is not None
-
-
 class NormalizeFilter(Filter):
     """Compose Unicode (``a`` + combining ring is ``å``), so one word has one spelling."""
 
@@ -176,12 +161,15 @@ class DanishFilter(Filter):
     get no as-written form: they are half of all words, and ranking never needs it.
     The compound dictionary is attached for writing (``attach_dictionary``) and is not
     pickled with the index schema.
+
+    This filter holds the analysis's one per-word cache: a token's forms, as text and
+    as UTF-8 (what the segment writer stores), computed once per distinct token.
     """
 
     def __init__(self, dictionary: CompoundDictionary | None = None) -> None:
         self.dictionary = dictionary
         self.version = ANALYSIS_VERSION
-        self._forms: dict[str, tuple[str, ...]] = {}
+        self.cache: dict[str, tuple[tuple[str, ...], tuple[bytes, ...]]] = {}
 
     def __getstate__(self) -> dict:
         return {"version": self.version}
@@ -189,23 +177,32 @@ class DanishFilter(Filter):
     def __setstate__(self, state: dict) -> None:
         self.dictionary = None
         self.version = state.get("version", 0)
-        self._forms = {}
+        self.cache = {}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DanishFilter) and other.version == self.version
 
     def attach(self, dictionary: CompoundDictionary | None) -> None:
         self.dictionary = dictionary
-        self._forms = {}
+        self.cache = {}
+
+    def token_forms(self, token: str) -> tuple[tuple[str, ...], tuple[bytes, ...]]:
+        """Every term a token (as tokenized, before lowercasing) is indexed under, stem
+        first, as text and as UTF-8."""
+        found = self.cache.get(token)
+        if found is None:
+            word = token.lower()
+            if not word.isascii():
+                word = unicodedata.normalize("NFC", word)
+            forms = index_forms(word, self.dictionary)
+            found = (forms, tuple(form.encode("utf-8") for form in forms))
+            if len(self.cache) < 500_000:
+                self.cache[token] = found
+        return found
 
     def forms(self, word: str) -> tuple[str, ...]:
         """Every term a lowercase word is indexed under, stem first."""
-        forms = self._forms.get(word)
-        if forms is None:
-            forms = index_forms(word, self.dictionary)
-            if len(self._forms) < 500_000:
-                self._forms[word] = forms
-        return forms
+        return self.token_forms(word)[0]
 
     def __call__(self, tokens):
         for token in tokens:
@@ -303,24 +300,3 @@ def analysis_version(schema) -> int:
         if isinstance(part, DanishFilter):
             return part.version
     return 1
-
-
-def journal_terms(journal_number: str | None) -> list[str]:
-    """The exact terms a journal number is found by: itself and its KLE prefixes.
-
-    >>> journal_terms("15.04.10-P20-3-20")
-    ['15.04.10-p20-3-20', '15', '15.04', '15.04.10', '15.04.10-p20']
-    """
-    if not journal_number:
-        return []
-    number = journal_number.strip().lower()
-    terms = [number]
-    match = re.match(r"^(\d{2})\.(\d{2})(?:\.(\d{2}))?(?:-([a-zæøå]\d{2}))?", number)
-    if match:
-        main, group, subject, facet = match.groups()
-        terms += [main, f"{main}.{group}"]
-        if subject:
-            terms.append(f"{main}.{group}.{subject}")
-            if facet:
-                terms.append(f"{main}.{group}.{subject}-{facet}")
-    return list(dict.fromkeys(terms))

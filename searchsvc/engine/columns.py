@@ -13,12 +13,12 @@ Document numbers are the snapshot's: a segment's own numbers plus its offset.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh.query.spans import Span, bisect_spans
 
+from ..lru import LRUCache
 from . import codec
 from .schema import KEYWORD_COLUMNS, SORT_COLUMNS
 
@@ -119,15 +119,11 @@ def near(positions: list[list[int]], slop: int, ordered: bool, mindist: int) -> 
 
 
 class PostingCache:
-    """Postings read before, by segment and term, up to a number of bytes; the least
-    recently used go first. A segment never changes, so an entry is valid for as long
-    as its segment lives."""
+    """Postings read before, by segment and term, up to a number of bytes. A segment
+    never changes, so an entry is valid for as long as its segment lives."""
 
     def __init__(self, max_bytes: int = 128 * 1024 * 1024) -> None:
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._entries: OrderedDict[tuple, Postings] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: LRUCache[Postings] = LRUCache(max_bytes, size_of=lambda postings: postings.nbytes)
 
     def get(self, leaf, fieldname: str, text) -> Postings:
         """A term's postings in one segment reader."""
@@ -137,20 +133,7 @@ class PostingCache:
             except (KeyError, ValueError):
                 return NO_POSTINGS
         key = (leaf.segment().segment_id(), fieldname, text)
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
-        found = read_postings(leaf, fieldname, text)
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = found
-                self.bytes += found.nbytes
-                while self.bytes > self.max_bytes and self._entries:
-                    _, old = self._entries.popitem(last=False)
-                    self.bytes -= old.nbytes
-        return found
+        return self._cache.get_or_compute(key, lambda: read_postings(leaf, fieldname, text))
 
 
 class Vocabulary:

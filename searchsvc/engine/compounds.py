@@ -30,9 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from whoosh.lang.stopwords import stoplists
-
-from .analysis import stem
+from .analysis import STOPWORDS, stem
 
 DICTIONARY_FILE = "compound-words.tsv.gz"
 MIN_PART = 4
@@ -47,7 +45,7 @@ LINKS = ("", "s", "e")
 MAX_COMPOUND_CHARS = 60
 
 # Function words and verb prefixes are never parts: "forslag" is not "for" + "slag".
-NOT_PARTS = frozenset(stoplists["da"]) | {
+NOT_PARTS = STOPWORDS | {
     "frem", "gennem", "imod", "igen", "sammen", "tilbage", "mellem", "omkring", "uden",
     "efter", "inden", "hver", "hvilke", "hvilken", "deres", "vores", "samt", "eller",
 }

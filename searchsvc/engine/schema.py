@@ -12,8 +12,9 @@ from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
+from ..domain.journal import journal_terms
 from ..domain.model import DECISION_HEADINGS, RESUME_HEADINGS
-from .analysis import danish_analyzer, journal_terms
+from .analysis import danish_analyzer
 
 WHOOSH_DIR = "whoosh"
 

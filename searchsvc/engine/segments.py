@@ -7,7 +7,8 @@ positions), field lengths and stored fields (tests compare):
 
 - **analysis**: Whoosh runs a generator per filter and a token object per word form,
   and encodes positions word by word; here the Danish fields are tokenized with one
-  regular expression and each distinct word's forms are looked up once (``_Analysis``);
+  regular expression and each distinct word's forms are computed once (the Danish
+  filter's cache, ``analysis.DanishFilter.token_forms``);
 - **the posting pool**: Whoosh pickles every posting one by one into sorted runs on
   disk once its buffer fills and merges them back with a heap, so that time per item
   grows with the size of the batch; here they are held in flat arrays and sorted once,
@@ -20,7 +21,6 @@ positions), field lengths and stored fields (tests compare):
 
 from __future__ import annotations
 
-import unicodedata
 from array import array
 from collections.abc import Iterator
 from itertools import groupby
@@ -114,7 +114,6 @@ class _Analysis:
         self.danish = items[-1]
         self.encode = field.format.encode
         self.boost = field.format.field_boost
-        self._forms: dict[str, tuple[bytes, ...]] = {}
 
     @staticmethod
     def handles(field) -> bool:
@@ -124,21 +123,12 @@ class _Analysis:
                 and [type(i) for i in items] == [RegexTokenizer, LowercaseFilter, NormalizeFilter, DanishFilter]
                 and not items[0].gaps)
 
-    def forms(self, token: str) -> tuple[bytes, ...]:
-        found = self._forms.get(token)
-        if found is None:
-            word = token.lower()
-            if not word.isascii():
-                word = unicodedata.normalize("NFC", word)
-            found = tuple(form.encode("utf-8") for form in self.danish.forms(word))
-            self._forms[token] = found
-        return found
-
     def word_values(self, text: str) -> list[tuple[bytes, int, float, bytes]]:
         positions: dict[bytes, list[int]] = {}
-        known = self._forms.get
+        # The filter's cache, read directly: this loop runs once per word of the corpus.
+        known, compute = self.danish.cache.get, self.danish.token_forms
         for pos, token in enumerate(self.pattern.findall(text)):
-            for form in known(token) or self.forms(token):
+            for form in (known(token) or compute(token))[1]:
                 found = positions.get(form)
                 if found is None:
                     positions[form] = [pos]

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..domain.journal import is_journal_number
 from ..engine import nodes
-from ..engine.analysis import exact_term, fold, is_journal_number, is_stopword, part_term, stem_term
+from ..engine.analysis import exact_term, fold, is_stopword, part_term, stem_term
 from ..engine.compounds import MIN_PART
 from ..engine.terms import Terms
 from .ranking import DEFAULT_RANKING, Ranking

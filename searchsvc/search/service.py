@@ -17,7 +17,6 @@ import copy
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..config import Config
 from ..domain.model import ID_PATTERN
 from ..engine.reader import IndexReader, Snapshot, index_exists
 from ..errors import IndexMissing, IndexUnreadable, NotFound, is_damage
+from ..lru import LRUCache
 from ..store.generations import DataDir
 from ..store.items import Store
 from .ranking import DEFAULT_RANKING, Ranking
@@ -229,24 +229,10 @@ class ResultCache:
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[Hashable, object] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: LRUCache[SearchResults] = LRUCache(size)
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], object]):
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-        if found is None:
-            found = compute()
-            with self._lock:
-                self._entries[key] = found
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
-        return copy.deepcopy(found)
+    def get_or_compute(self, key: Hashable, compute: Callable[[], SearchResults]) -> SearchResults:
+        return copy.deepcopy(self._cache.get_or_compute(key, compute))
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._cache.clear()

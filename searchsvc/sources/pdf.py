@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     import pypdf
 
 
+from ..domain.journal import JOURNAL_LINE
 from ..domain.model import Meeting
 from ..errors import ParseError
-from .referat import ITEM_LINE, JOURNAL_LINE, SECTION_HEADINGS, parse_referat
+from .referat import ITEM_LINE, SECTION_HEADINGS, parse_referat
 
 # Where headers and footers live, twice over: among this many non-blank lines at either
 # end of a page's text (pypdf yields drawing order, and a footer is often drawn before

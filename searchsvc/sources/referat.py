@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
+from ..domain.journal import JOURNAL_LINE
 from ..domain.model import Meeting, Section, split_period
 from ..errors import ParseError
 
@@ -42,13 +43,6 @@ _HEADER = re.compile(
 _MEETING_TIME = re.compile(r"^Mødedato\b.*?\bkl\.\s*(\d{1,2})[:.](\d{2})")
 _PLACE = re.compile(r"^Mødested\s+(.+)$")
 ITEM_LINE = re.compile(r"^Punkt\s+(\d+)\s*:\s*(.*)$")
-# A journal number stands alone on its line: KLE numbers (15.04.10-P20-3-20) and the
-# case numbers of other systems (23-013472, EMN-2025-003383, 19-033355K).
-JOURNAL_LINE = re.compile(
-    r"^(?:\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅ]\d{2})?(?:-\d+)*"
-    r"|[A-ZÆØÅ]{2,6}-\d{2,4}-\d+"
-    r"|\d{2}-\d{3,}[A-Z]?(?:-\d+)?)$"
-)
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(\S(?:[^*\n]*\S)?)\*(?![\w*])")
 
