@@ -39,15 +39,15 @@ def peak_rss_mb() -> float:
 
 
 def ours(config_path: str):
-    """A function running one request through ``search`` into the API's JSON document."""
-    from searchsvc.search.service import Archive
+    """A function running one request through the search service into the API's JSON document."""
     from searchsvc.config import load_config
-    from searchsvc.search.searching import SearchRequest, search
+    from searchsvc.search import SearchRequest, SearchService
+    from searchsvc.web.pages import item_path
 
-    archive = Archive(load_config(config_path).index_path)
+    service = SearchService.open(load_config(config_path))
 
     def run(params: dict[str, list[str]]) -> dict:
-        return search(archive, SearchRequest.from_params(params)).to_json()
+        return service.search(SearchRequest.from_params(params)).to_json(item_path)
 
     return run
 

@@ -1,9 +1,9 @@
 """The peers searchsvc is measured against: SQLite FTS5 and tantivy, on the same items.
 
-Both index the documents ``searchsvc.indexer.item_document`` makes from the rows of a
+Both index the documents ``searchsvc.engine.schema.item_document`` makes from the rows of a
 searchsvc item store (so the same items, with the same text per field), with the same
 Danish analysis applied in Python before they see the text: the tokens of
-``searchsvc.analysis.TOKEN_PATTERN``, lowercased and reduced to their snowball stem
+``searchsvc.engine.analysis.TOKEN_PATTERN``, lowercased and reduced to their snowball stem
 (journal numbers stay whole). Both answer the query log the way ``search`` does: the
 requested page with display fields and a snippet, the total, and counts for all five
 facets over every match (FTS5: ``GROUP BY`` over a temporary table of the matches;
@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searchsvc.engine.analysis import TOKEN_PATTERN, stem
-from searchsvc.engine.writer import TEXT_FIELDS, item_document
+from searchsvc.engine.schema import item_document
+from searchsvc.search.ranking import FIELD_WEIGHTS
 from searchsvc.store.items import Store
 
 FIELDS = ("title", "decision", "resume", "body", "journal")
-WEIGHTS = {**TEXT_FIELDS, "journal": 8.0}
+WEIGHTS = dict(FIELD_WEIGHTS)
 FACET_COLUMNS = {"municipality": "municipality", "committee": "committee", "year": "year",
                  "decision": "decisions", "kle": "kle"}
 

@@ -17,31 +17,29 @@ import json
 import sys
 from pathlib import Path
 
-from searchsvc.search import query
-from searchsvc.search import searching as search
-from searchsvc.search.service import Archive
 from searchsvc.config import load_config
+from searchsvc.search import DEFAULT_RANKING, Ranking, SearchService
 from searchsvc.search.evaluation import evaluate, evaluate_baseline, load_judgements
 
 HERE = Path(__file__).resolve().parent
 
-# Cumulative steps: (label, the Ranking fields switched on, lenient retry on).
-OFF = query.Ranking(exact_bonus=0, part_weight=0, variant_weight=0, fuzzy_weight=0, proximity_boost=0,
-                    compound_bonus=0, optional_function_words=False, journal_first=False)
-FULL = query.RANKING
+# Cumulative steps: (label, the Ranking fields switched on).
+OFF = Ranking(exact_bonus=0, part_weight=0, variant_weight=0, fuzzy_weight=0, proximity_boost=0,
+              compound_bonus=0, optional_function_words=False, journal_first=False, lenient_retry=False)
+FULL = DEFAULT_RANKING
 STEPS = [
-    ("stems only (journal field, field weights)", set(), False),
-    ("+ forms as written rank first", {"exact_bonus"}, False),
-    ("+ function words optional, case number first", {"optional_function_words", "journal_first"}, False),
-    ("+ æ/ø fallbacks for ae/oe", {"variant_weight"}, False),
-    ("+ compound parts", {"part_weight"}, False),
-    ("+ parts of one compound rank together", {"compound_bonus"}, False),
-    ("+ phrase proximity", {"proximity_boost"}, False),
-    ("+ lenient retry (close spellings, any word)", {"fuzzy_weight"}, True),
+    ("stems only (journal field, field weights)", set()),
+    ("+ forms as written rank first", {"exact_bonus"}),
+    ("+ function words optional, case number first", {"optional_function_words", "journal_first"}),
+    ("+ æ/ø fallbacks for ae/oe", {"variant_weight"}),
+    ("+ compound parts", {"part_weight"}),
+    ("+ parts of one compound rank together", {"compound_bonus"}),
+    ("+ phrase proximity", {"proximity_boost"}),
+    ("+ lenient retry (close spellings, any word)", {"fuzzy_weight", "lenient_retry"}),
 ]
 
 
-def ranking_with(fields: set[str]) -> query.Ranking:
+def ranking_with(fields: set[str]) -> Ranking:
     return dataclasses.replace(OFF, **{name: getattr(FULL, name) for name in fields})
 
 
@@ -54,18 +52,12 @@ def main() -> None:
 
     index_path = load_config(args.config).index_path
     judgements = load_judgements(Path(args.queries))
-    strict_parse = search.parse_query
-    reports = [evaluate_baseline(Archive(index_path), judgements)]
+    reports = [evaluate_baseline(SearchService(index_path), judgements)]
     switched: set[str] = set()
-    for label, fields, lenient in STEPS:
+    for label, fields in STEPS:
         switched |= fields
-        query.RANKING = ranking_with(switched)
-        # Without the lenient retry, every retry parses as strictly as the first try.
-        search.parse_query = strict_parse if lenient else (
-            lambda text, schema=None, reader=None, mode="strict": strict_parse(text, schema, reader))
-        # A fresh archive per step, so that no result is remembered from the step before.
-        reports.append(evaluate(Archive(index_path), judgements, system=label))
-    query.RANKING, search.parse_query = FULL, strict_parse
+        # A service per step, with that step's rules (and no result remembered from the step before).
+        reports.append(evaluate(SearchService(index_path, ranking=ranking_with(switched)), judgements, system=label))
 
     if args.json:
         json.dump([r.to_json() for r in reports], sys.stdout, ensure_ascii=False, indent=2)

@@ -5,7 +5,7 @@ Each trial changes the corpus (meetings added, removed and rewritten), starts th
 CLI in a subprocess, kills it with SIGKILL at a chosen moment, and then checks:
 
 - the reindex lock is free at once (no orphaned worker process holds it);
-- a fresh ``Archive`` and one that stayed open across the kill (a running server's
+- a fresh ``SearchService`` and one that stayed open across the kill (a running server's
   read side) both answer with one whole committed corpus: the previous one, or the
   new one when the run got past its store commit (or, for ``--full``, its publish);
 - the store and the index agree (every stored item searchable, nothing searchable
@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO))
 
 from searchsvc.engine import writer as indexer  # noqa: E402
 from searchsvc.jobs import integrity  # noqa: E402
-from searchsvc.search.service import Archive  # noqa: E402
+from searchsvc.search import SearchService  # noqa: E402
 from searchsvc.store.generations import DataDir  # noqa: E402
 from searchsvc.errors import IndexLocked  # noqa: E402
 from searchsvc.sources import read_source  # noqa: E402
@@ -240,8 +240,8 @@ def index_files(index: Path) -> set[str]:
     return names
 
 
-def visible_ids(index: Path, archive: Archive | None = None) -> tuple[set[str], list[str]]:
-    report = integrity.check(index, archive)
+def visible_ids(index: Path, service: SearchService | None = None) -> tuple[set[str], list[str]]:
+    report = integrity.check(index, service)
     return report.searchable, report.problems
 
 
@@ -274,7 +274,7 @@ def disk_state(index: Path, before_generation: str, before_commit: int | None) -
     return "new-generation-unpublished" if stale else "before-commit"
 
 
-def run_trial(workspace: Workspace, trial: Trial, server: Archive, log) -> Trial:
+def run_trial(workspace: Workspace, trial: Trial, server: SearchService, log) -> Trial:
     index = workspace.index
     before_ids, problems = visible_ids(index)
     trial.items_before = len(before_ids)
@@ -316,8 +316,8 @@ def run_trial(workspace: Workspace, trial: Trial, server: Archive, log) -> Trial
                 os.kill(pid, signal.SIGKILL)
     trial.state = disk_state(index, live.name, before_commit)
 
-    for name, archive in (("fresh reader", None), ("open reader", server)):
-        seen, problems = visible_ids(index, archive)
+    for name, service in (("fresh reader", None), ("open reader", server)):
+        seen, problems = visible_ids(index, service)
         trial.problems += [f"{name}: {p}" for p in problems]
         if seen == before_ids:
             trial.visible = "previous"
@@ -342,10 +342,10 @@ def run_trial(workspace: Workspace, trial: Trial, server: Archive, log) -> Trial
                               f"parsing the files gives {len(after_ids)}")
     seen, problems = visible_ids(index, server)
     if seen != after_ids or problems:
-        snapshot = server.snapshot()
+        view = server.view()
         trial.problems.append(f"the open reader sees {len(seen)} items, not the restored {len(after_ids)} "
-                              f"(reads commit {snapshot.searcher.reader().generation()} of {snapshot.generation}, "
-                              f"the store records {snapshot.store.index_commit()}) {problems}")
+                              f"(reads commit {view.snapshot.commit} of {view.generation}, "
+                              f"the store records {view.store.index_commit()}) {problems}")
     trial.items_after = len(report.searchable)
     log(trial)
     return trial
@@ -400,8 +400,8 @@ def main() -> int:
     print(f"work folder {root}", flush=True)
     first = subprocess.run(reindex_command(workspace.config, False), cwd=REPO, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    server = Archive(workspace.index)
-    server.snapshot()
+    server = SearchService(workspace.index)
+    server.view()
 
     calibration = {}
     for mode in ("plain", "full"):

@@ -30,6 +30,7 @@ class Ranking:
                                     # spildevand" in "Spildevandsplan")
     optional_function_words: bool = True  # "for", "med" only add to the score
     journal_first: bool = True      # beside a journal number, other words are optional
+    lenient_retry: bool = True      # nothing found: retry with close spellings, then any word
     field_weights: tuple[tuple[str, float], ...] = tuple(FIELD_WEIGHTS.items())
 
     @property

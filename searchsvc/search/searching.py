@@ -60,7 +60,7 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
 
     docnums = matching_docs(parsed)
     relaxed = None
-    if not docnums.any() and parsed.tree is not None:
+    if not docnums.any() and parsed.tree is not None and ranking.lenient_retry:
         # Nothing matched every word as typed: retry with close spellings, then any word.
         for mode in ("fuzzy", "any"):
             retry = parse_query(request.q, terms, mode=mode, ranking=ranking)
