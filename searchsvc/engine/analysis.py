@@ -23,7 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
@@ -31,8 +31,13 @@ from whoosh.lang.stopwords import stoplists
 
 from ..domain.journal import JOURNAL_PATTERN
 
-if TYPE_CHECKING:
-    from .compounds import CompoundDictionary
+
+class CompoundDictionary(Protocol):
+    """What analysis needs of a compound dictionary (``compounds.CompoundDictionary``):
+    the parts a word splits into. A protocol, so that analysis does not import compounds,
+    which builds on analysis's stems."""
+
+    def all_parts(self, word: str) -> list[str]: ...
 
 STOPWORDS = frozenset(stoplists["da"])
 
