@@ -12,7 +12,7 @@ from typing import Any
 from ..domain.decisions import DECISION_LABELS
 from ..errors import QueryError
 from .facets import FacetValue
-from .query import MAX_QUERY_CHARS
+from .syntax import MAX_DEPTH, MAX_QUERY_CHARS, nesting
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -80,6 +80,8 @@ class SearchRequest:
         q = q[-1] if q else ""
         if len(q or "") > MAX_QUERY_CHARS:
             raise QueryError("q", f"the query is longer than {MAX_QUERY_CHARS} characters")
+        if nesting(q or "") > MAX_DEPTH:
+            raise QueryError("q", f"parentheses nest more than {MAX_DEPTH} levels deep")
         sort = one("sort")
         if sort is not None and sort not in SORTS:
             raise QueryError("sort", f"must be one of {', '.join(SORTS)}")

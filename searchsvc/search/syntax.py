@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from ..engine.analysis import exact_analyzer
 
 MAX_QUERY_CHARS = 1000
+# Groups nest at most this deep: parsing recurses once per level.
+MAX_DEPTH = 20
 
 # Danish and English field names people type, mapped to index fields.
 FIELD_ALIASES: dict[str, list[str]] = {
@@ -88,7 +90,9 @@ def tidy(text: str) -> tuple[str, list[str]]:
             depth -= 1
         chars.append(char)
     text = "".join(chars)
-    if depth:
+    if depth or nesting(text) > MAX_DEPTH:
+        if not depth:
+            notes.append(f"Parenteser i mere end {MAX_DEPTH} niveauer blev ignoreret.")
         text = text.replace("(", " ").replace(")", " ")
 
     tokens = re.findall(r'"[^"]*"|\S+', text)
@@ -124,6 +128,18 @@ def tidy(text: str) -> tuple[str, list[str]]:
         out.append(token)
     out = _drop_dangling_operators(out)
     return " ".join(out), notes
+
+
+def nesting(text: str) -> int:
+    """How deep the parentheses of a text nest (unpaired ones counted as they come)."""
+    depth = deepest = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")" and depth:
+            depth -= 1
+    return deepest
 
 
 def _drop_dangling_operators(tokens: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ JSON_BLUEPRINTS = {"api", "feeds"}
 # What to tell a person about a parameter that was not valid (the library's message is
 # for programs, in English).
 PARAM_HELP: dict[str, str] = {
-    "q": "Søgningen er for lang. Prøv med færre ord.",
+    "q": "Søgningen er for lang eller har for mange parenteser inden i hinanden. Prøv med færre ord.",
     "from": "Fra-datoen skal være en gyldig dato skrevet ÅÅÅÅ-MM-DD (f.eks. 2024-08-19), og den må ikke ligge efter til-datoen.",
     "to": "Til-datoen skal være en gyldig dato skrevet ÅÅÅÅ-MM-DD (f.eks. 2024-08-19).",
     "page": "Sidetallet skal være et helt tal fra 1 og opefter.",
