@@ -46,6 +46,7 @@ _LABELLED = re.compile(r"^(?P<label>Sagen afgøres (?:i|af)|Beslutningen træffe
 # eDoc closes a decision with this line, names following when members were absent.
 _ABSENT = re.compile(r"^Følgende deltog ikke i behandlingen af punktet\s*:\s*(?P<names>.*)$", re.DOTALL | re.MULTILINE)
 _EARLIER_MEETING = re.compile(r"\bden \d{1,2}\.\s*[a-zæøå]+ \d{4}\b.*\bPunkt \d+", re.IGNORECASE)
+_LIST_NUMBER = re.compile(r"^(?:\d{1,2}[.)]|[-•])\s+")
 ITEM_START = re.compile(r"^(?P<number>\d{1,4})\.[ \t]+(?P<title>\S.*)$")
 
 
@@ -58,8 +59,10 @@ class ItemText:
 
     @property
     def attachments(self) -> list[str]:
-        return [line.strip() for s in self.sections if s.heading == "Bilag"
-                for line in s.text.split("\n") if line.strip() and line.strip().lower() != "ingen"]
+        """The lines of the Bilag sections, their list numbers ("1. ") aside; "Ingen" is none."""
+        names = [_LIST_NUMBER.sub("", line.strip()) for s in self.sections if s.heading == "Bilag"
+                 for line in s.text.split("\n")]
+        return [name for name in names if name and name.lower() != "ingen"]
 
 
 def heading_of(line: str) -> str | None:
