@@ -216,6 +216,9 @@ class SearchService:
             "decision": store.decision_counts(),
             "kle": store.counts("kle_main_group"),
             "failed_files": [(r.path, r.error) for r in store.failed_files()],
+            # Files under source folders that are not minutes: reported, never silently skipped.
+            "unknown_files": [(r.path, r.error) for r in store.files_with_status("unknown")],
+            "attachment_files": len(store.files_with_status("attachment")),
             "bytes": self.size_on_disk(),
         }
 
