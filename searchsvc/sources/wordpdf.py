@@ -168,7 +168,7 @@ def _item_starts(lines: list[str]) -> list[int]:
             if any(number == known for known, _ in entries):
                 body_start = i
                 break
-            entries.append((number, _title_key(match["title"])))
+            entries.append((number, _contents_key(match["title"])))
     if body_start is None:
         return _items_without_contents(lines)
     starts: list[int] = []
@@ -197,6 +197,10 @@ def _items_without_contents(lines: list[str]) -> list[int]:
 
 
 def _title_key(title: str) -> str:
-    """A title as the contents and the item both print it: dot leaders and page number gone."""
-    title = re.sub(r"[.\s]*\.{3,}[.\s]*\d*$|\s+\d{1,3}$", "", title)
+    """A title for comparing: case and spacing aside."""
     return " ".join(title.lower().split())
+
+
+def _contents_key(entry: str) -> str:
+    """An entry of the contents as a title key: its dot leaders and page number gone."""
+    return _title_key(re.sub(r"[.\s]*\.{3,}[.\s]*\d*$|\s+\d{1,3}$", "", entry))
