@@ -144,3 +144,20 @@ def test_a_source_folder_per_system(tmp_path):
     decided = store.db.execute(
         "SELECT decision_text FROM items WHERE municipality = 'Syddjurs Kommune'").fetchall()
     assert [row[0] for row in decided] == ["Godkendt."] * 5
+
+
+def test_a_source_may_name_the_organisation_of_some_of_its_files(tmp_path, export_folder):
+    extra = '[sources.municipalities]\n"acadre_syddjurs_*" = "Syddjurs Kommune"\n'
+    config = load_config(write_config(tmp_path, [(export_folder, "Ballerup Kommune")], extra=extra))
+    assert config.sources[0].municipality_of(export_folder / "ACADRE_Syddjurs_puk.xml") == "Syddjurs Kommune"
+    reindex(config, workers=1)
+    store = Store(DataDir(config.index_path).current())
+    assert dict(store.counts("municipality")) == {"Ballerup Kommune": 13, "Region Hovedstaden": 4, "Syddjurs Kommune": 1}
+
+
+def test_municipalities_of_a_source_must_be_names(tmp_path, export_folder):
+    from searchsvc.errors import ConfigError
+
+    extra = '[sources.municipalities]\n"acadre_*" = 3\n'
+    with pytest.raises(ConfigError, match=r"sources\[1\].municipalities must be a table of file name patterns"):
+        load_config(write_config(tmp_path, [(export_folder, "Ballerup Kommune")], extra=extra))

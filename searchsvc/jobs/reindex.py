@@ -124,7 +124,7 @@ def _parse(candidate: _Candidate) -> _Outcome:
         return _Outcome(candidate, hash="", error=f"cannot be read: {error.strerror}")
     digest = file_hash(data)
     try:
-        parsed = read_source(path, data, municipality=candidate.source.municipality,
+        parsed = read_source(path, data, municipality=candidate.source.municipality_of(path),
                              format=candidate.source.format)
     except UnknownFormat as error:
         if in_folder:
@@ -256,7 +256,7 @@ def _changed_files(config: Config, manifest: dict[str, FileRecord], report: Rein
         stat = path.stat()
         known = manifest.get(str(path))
         if (known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns
-                and known.municipality == source.municipality):
+                and known.municipality == source.municipality_of(path)):
             if known.status == "ok":
                 report.files_skipped += 1
             else:
@@ -285,8 +285,9 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
         for outcome in outcomes:
             path = str(outcome.candidate.path)
             known = manifest.get(path)
-            fields: dict = dict(path=path, municipality=outcome.candidate.source.municipality,
-                                format=outcome.candidate.source.format, size=outcome.candidate.size,
+            source = outcome.candidate.source
+            fields: dict = dict(path=path, municipality=source.municipality_of(outcome.candidate.path),
+                                format=source.format, size=outcome.candidate.size,
                                 mtime_ns=outcome.candidate.mtime_ns, hash=outcome.hash, parsed_at=now)
             # Minutes named by an export are its attachments, not minutes of their own
             # (eDoc's printed PDFs would double its items); only files that are not
