@@ -161,3 +161,11 @@ def test_municipalities_of_a_source_must_be_names(tmp_path, export_folder):
     extra = '[sources.municipalities]\n"acadre_*" = 3\n'
     with pytest.raises(ConfigError, match=r"sources\[1\].municipalities must be a table of file name patterns"):
         load_config(write_config(tmp_path, [(export_folder, "Ballerup Kommune")], extra=extra))
+
+
+def test_an_export_under_the_name_its_manifest_gives_it_is_minutes(tmp_path, export_folder):
+    # Real Acadre exports keep the agenda under the name the manifest names (3687981.xml).
+    (export_folder / "acadre_syddjurs_puk_2013-06-20.xml").rename(export_folder / "3687981.xml")
+    config = load_config(write_config(tmp_path, [(export_folder, "Ballerup Kommune")]))
+    report = reindex(config, workers=1)
+    assert (report.files_parsed, report.files_attached, report.items_added) == (5, 3, 18)

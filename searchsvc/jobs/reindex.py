@@ -56,9 +56,9 @@ class ReindexReport:
     def summary(self) -> str:
         not_minutes = ""
         if self.files_unknown:
-            not_minutes += f"; {self.files_unknown} files of unknown format"
+            not_minutes += f"; {self.files_unknown} file{'s' * (self.files_unknown != 1)} of unknown format"
         if self.files_attached:
-            not_minutes += f"; {self.files_attached} attachments of exports"
+            not_minutes += f"; {self.files_attached} attachment{'s' * (self.files_attached != 1)} of exports"
         return (
             f"{self.files_seen} files: {self.files_parsed} parsed, {self.files_skipped} unchanged, "
             f"{self.files_failed} failed{not_minutes}; items: {self.items_added} added, "
@@ -293,6 +293,8 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
             # (eDoc's printed PDFs would double its items); only files that are not
             # minutes make the index read the exports beside them.
             export = exports.named_by(outcome.candidate.path, scan=outcome.parsed is None)
+            if outcome.parsed is not None and outcome.parsed.named_files:
+                export = None  # an export is minutes, whoever names it
             if export is not None or outcome.unknown is not None:
                 status = "attachment" if export is not None else "unknown"
                 reason = f"attachment named by {export.name}" if export is not None else outcome.unknown

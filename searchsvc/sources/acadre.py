@@ -139,7 +139,10 @@ def _item(meeting: Meeting, table: ET.Element, numbers: dict[str, int], *, path:
 
 
 def named_files(data: bytes) -> list[str]:
-    """The files an agenda export or a manifest names: attachments, produced documents."""
+    """The files an agenda export or a manifest names: attachments, produced documents.
+
+    Not the manifest's ``xmlfilename``: that is the agenda export itself, minutes to index.
+    """
     root = load_xml(data, path="", warnings=[])
     names: list[str] = []
     for table in root.iter("table"):
@@ -147,7 +150,7 @@ def named_files(data: bytes) -> list[str]:
             names.append(fields(table).get("filename", ""))
         elif table.get("name") == "producedAgenda":
             for group in _attributes(table):
-                names += [group.get("docfilename", ""), group.get("xmlfilename", ""), group.get("filesfolder", "")]
+                names += [group.get("docfilename", ""), group.get("filesfolder", "")]
     return [name.strip() for name in names if name and name.strip()]
 
 
