@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from searchsvc.archive import Archive
-from searchsvc.cli import main
-from searchsvc.config import load_config
-from searchsvc.reindex import reindex
-from searchsvc.store import Store
-from searchsvc.datadir import DataDir
-
 from conftest import require_corpus, write_config
 from word_minutes_pdf import Line, Minutes, heading, paragraphs, render
+
+from searchsvc.cli import main
+from searchsvc.config import load_config
+from searchsvc.jobs.reindex import reindex
+from searchsvc.search.service import SearchService
+from searchsvc.store.generations import DataDir
+from searchsvc.store.items import Store
 
 
 @pytest.fixture
@@ -86,7 +85,7 @@ def test_an_attachment_arriving_after_its_export_is_still_an_attachment(config, 
 
 def test_stats_count_the_files_that_are_not_minutes(config):
     reindex(config, workers=1)
-    stats = Archive(config.index_path).stats()
+    stats = SearchService(config.index_path).stats()
     assert names(stats["unknown_files"]).keys() == {"foto.jpg", "feed.xml"}
     assert stats["attachment_files"] == 3 and stats["failed_files"] == []
     output = CliRunner().invoke(main, ["--config", str(config.file), "stats"]).output

@@ -7,12 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import require_corpus
 
 from searchsvc.domain.model import Meeting
 from searchsvc.errors import ParseError, UnknownFormat
 from searchsvc.sources import ParsedFile, detect_format, read_source
-
-from conftest import require_corpus
 
 FOLDER = ("os2dagsorden",)
 BALLERUP_SBSYS = "sbsys_ballerup_kmb-it-udvalget_2013-05-15.xml"
@@ -276,11 +275,11 @@ def test_closed_items_by_each_format():
     assert [i.closed for i in meeting.items] == [True, False, False, False, False]
     acadre = require_corpus(*FOLDER, ACADRE).read_bytes().replace(
         '<field name="accessname">Åben</field><field name="stateName">Afsendt'.encode(),
-        '<field name="accessname">Lukket</field><field name="stateName">Afsendt'.encode())
+        b'<field name="accessname">Lukket</field><field name="stateName">Afsendt')
     [meeting] = read_source(Path("a.xml"), acadre, municipality="Syddjurs Kommune").meetings
     assert meeting.items[0].closed
     edoc = require_corpus(*FOLDER, EDOC).read_bytes().replace(
-        "<AgendaType>Åben dagsorden</AgendaType>".encode(), "<AgendaType>Lukket dagsorden</AgendaType>".encode(), 1)
+        "<AgendaType>Åben dagsorden</AgendaType>".encode(), b"<AgendaType>Lukket dagsorden</AgendaType>", 1)
     [meeting] = read_source(Path("e.xml"), edoc, municipality="Ballerup Kommune").meetings
     assert {i.closed for i in meeting.items} == {True}
 

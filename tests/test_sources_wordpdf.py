@@ -11,15 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from word_minutes_pdf import Line, Minutes, heading, paragraphs, render
 
-from searchsvc.domain.model import Meeting
+from searchsvc.domain.model import Meeting, Section
 from searchsvc.errors import ParseError
 from searchsvc.sources import read_source
 from searchsvc.sources.history import resolve
 from searchsvc.sources.pdf import parse_pdf
-from searchsvc.domain.model import Section
-
-from word_minutes_pdf import Line, Minutes, heading, paragraphs, render
 
 COMMITTEE = "Teknik- og Miljøudvalget"
 
@@ -109,8 +107,9 @@ def item(meeting: Meeting, number: int):
 
 
 def test_the_sample_has_furniture_on_several_pages(pdf_bytes):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     pages = PdfReader(io.BytesIO(pdf_bytes)).pages
     assert len(pages) >= 4

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..errors import ParseError
 from ..domain.model import Meeting, Section
+from ..errors import ParseError
 from .history import resolve
 from .htmltext import html_to_text
 from .xmldoc import load_xml, parse_datetime, time_of

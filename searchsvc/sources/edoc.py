@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..errors import ParseError
 from ..domain.model import Meeting, Section
+from ..errors import ParseError
 from .wordtemplate import parse_item_text
 from .xmldoc import load_xml, parse_datetime, text, time_of
 

@@ -84,7 +84,7 @@ def resolve(sections: list[Section], *, meeting_date: Date, committee: str) -> l
         return sections
     today = [i for i, found in dated.items() if found.date == meeting_date]
     own = [i for i in today if same_body(dated[i].body, committee)]
-    chosen = (own or today or [None])[0]
+    chosen = (own or today or [-1])[0]  # -1: no section is this meeting's decision
     earlier = [i for i in dated if i != chosen]
     history = "\n\n".join(
         f"{dated[i].body} den {dated[i].date.strftime('%d-%m-%Y')}:\n{sections[i].text}".rstrip()

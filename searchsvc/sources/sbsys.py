@@ -25,8 +25,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import PureWindowsPath
 
-from ..errors import ParseError
 from ..domain.model import Meeting, Section
+from ..errors import ParseError
 from .history import DECISION, HISTORY, same_body, split_dated_entries
 from .htmltext import html_to_text
 from .xmldoc import capitalise_shouting, load_xml, parse_datetime, text, time_of
@@ -86,8 +86,8 @@ def _meeting(agenda: ET.Element, *, path: str, municipality: str) -> Meeting:
         time=time_of(when_text, when), place=text(agenda, "Meeting/Where") or None, source_path=path,
     )
     decided = False
-    for item in agenda.findall("Items/Item"):
-        decided |= _item(meeting, item, path=path)
+    for element in agenda.findall("Items/Item"):
+        decided |= _item(meeting, element, path=path)
     # An agenda is published before the meeting, minutes after it: only minutes hold its decisions.
     meeting.kind = "referat" if decided else "dagsorden"
     for item in meeting.items:
@@ -98,9 +98,9 @@ def _meeting(agenda: ET.Element, *, path: str, municipality: str) -> Meeting:
 
 def _period(agenda: ET.Element) -> str | None:
     start, end = text(agenda, "Committee/PeriodStart"), text(agenda, "Committee/PeriodEnd")
-    years = [re.search(r"\b(\d{4})\b", value) for value in (start, end)]
-    if all(years):
-        return f"{years[0].group(1)}-{years[1].group(1)}"
+    first, last = (re.search(r"\b(\d{4})\b", value) for value in (start, end))
+    if first and last:
+        return f"{first.group(1)}-{last.group(1)}"
     return None
 
 

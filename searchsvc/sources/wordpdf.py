@@ -25,8 +25,8 @@ import re
 from collections import Counter
 from datetime import date as Date
 
-from ..errors import ParseError
 from ..domain.model import Meeting
+from ..errors import ParseError
 from .history import MONTHS
 from .wordtemplate import ITEM_START, parse_item_text
 
@@ -36,7 +36,7 @@ _NUMERIC_DAY = r"(?P<nd>\d{1,2})[-.](?P<nm>\d{1,2})[-.](?P<ny>\d{4})"
 _TIME = r"(?P<h>\d{1,2})[:.](?P<min>\d{2})"
 # Running header and footer pieces; a line made of nothing else is furniture.
 _RUNNING_TITLE = re.compile(r"(?P<kind>Referat|Dagsorden|Beslutningsprotokol)\s+for\s+(?P<committee>.+?)"
-                            rf"(?=\s+\d{{1,2}}\.\s*[a-zæøå]+\s+\d{{4}}\s+-\s+kl\.|\s*$)", re.IGNORECASE)
+                            r"(?=\s+\d{1,2}\.\s*[a-zæøå]+\s+\d{4}\s+-\s+kl\.|\s*$)", re.IGNORECASE)
 _RUNNING_DATE = re.compile(rf"{_DAY}\s+-\s+kl\.\s*{_TIME}", re.IGNORECASE)
 _PAGE = re.compile(r"\b(?:Side\s+\d{1,4}(?:\s+af\s+\d{1,4})?|\d{1,4}\s+(?:of|af)\s+\d{1,4})\b", re.IGNORECASE)
 # The cover's fields.
