@@ -394,8 +394,5 @@ class Store:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def failed_files(self) -> list[FileRecord]:
-        return self.files_with_status("error")
-
     def files_with_status(self, status: str) -> list[FileRecord]:
         return sorted((r for r in self.manifest().values() if r.status == status), key=lambda r: r.path)
