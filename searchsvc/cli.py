@@ -1,7 +1,8 @@
 """The ``searchsvc`` command: a thin layer over the library.
 
 Each command reads the configuration, calls one library function and prints what it
-returns. Exit codes: 0 success, 1 some source files failed (reindex) or a runtime error,
+returns. Exit codes: 0 success, 1 some source files failed (reindex; with --strict also
+files of unknown format) or a runtime error,
 2 a usage or configuration error, 3 the index is locked by another reindex.
 """
 
@@ -65,8 +66,9 @@ def main(ctx: click.Context, config_file: str | None) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--wait", is_flag=True, help="Wait for a running reindex instead of stopping.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parsing and indexing processes (default: one per core).")
+@click.option("--strict", is_flag=True, help="Files of unknown format under a source folder are an error (exit 1).")
 @pass_context
-def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | None) -> None:
+def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | None, strict: bool) -> None:
     """Bring the index up to date with the configured source files.
 
     Unchanged files are skipped, changed files replace their items, vanished files
@@ -101,8 +103,10 @@ def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | N
         click.echo(f"warning: {warning}", err=True)
     for path, reason in report.failures:
         click.echo(f"failed: {path}: {reason}", err=True)
+    for path, reason in report.unknown:
+        click.echo(f"{'error' if strict else 'not minutes'}: {path}: {reason}", err=True)
     click.echo(report.summary())
-    sys.exit(1 if report.failures else 0)
+    sys.exit(1 if report.failures or (strict and report.unknown) else 0)
 
 
 def _search_options(func):
@@ -192,6 +196,11 @@ def stats(obj: _Context, as_json: bool) -> None:
     click.echo(f"\nSources with errors: {len(data['failed_files'])}")
     for path, reason in data["failed_files"]:
         click.echo(f"  {path}: {reason}")
+    click.echo(f"\nFiles of unknown format (not minutes): {len(data['unknown_files'])}")
+    for path, reason in data["unknown_files"]:
+        click.echo(f"  {path}: {reason}")
+    if data["attachment_files"]:
+        click.echo(f"\nAttachments named by exports: {data['attachment_files']}")
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -23,6 +24,16 @@ class SourceConfig:
     path: Path
     municipality: str
     format: str = "auto"
+    # A folder may hold the files of several organisations: (file name pattern, name)
+    # pairs, the first match wins over ``municipality``.
+    municipalities: tuple[tuple[str, str], ...] = ()
+
+    def municipality_of(self, path: Path) -> str:
+        """The municipality (or region) one file of this source belongs to."""
+        for pattern, name in self.municipalities:
+            if fnmatch.fnmatch(path.name.lower(), pattern.lower()):
+                return name
+        return self.municipality
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,12 @@ def _build(raw: dict, file: Path) -> Config:
         if format != "auto" and format not in READERS:
             known = ", ".join(sorted(READERS))
             raise ConfigError(f"{file}: sources[{n}].format {format!r} is not one of auto, {known}")
-        sources.append(SourceConfig(path=path, municipality=municipality.strip(), format=format))
+        by_name = entry.get("municipalities", {})
+        if not isinstance(by_name, dict) or not all(isinstance(v, str) and v.strip() for v in by_name.values()):
+            raise ConfigError(f"{file}: sources[{n}].municipalities must be a table of file name patterns "
+                              'and names, e.g. {"acadre_syddjurs_*" = "Syddjurs Kommune"}')
+        sources.append(SourceConfig(path=path, municipality=municipality.strip(), format=format,
+                                    municipalities=tuple((k, v.strip()) for k, v in by_name.items())))
 
     server = table("server")
     host = text("server.host", server.get("host", "127.0.0.1"))

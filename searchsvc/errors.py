@@ -28,6 +28,10 @@ class ParseError(SearchsvcError):
         super().__init__(f"{where}: {reason}")
 
 
+class UnknownFormat(ParseError):
+    """A file no format searchsvc reads recognises: not minutes, rather than broken minutes."""
+
+
 class QueryError(SearchsvcError):
     """A search parameter is not valid; ``param`` names it."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from hypothesis import strategies as st
 from searchsvc.search.service import Archive
 from searchsvc.errors import ParseError, QueryError
 from searchsvc.search.searching import SearchRequest, search
-from searchsvc.sources import READERS, read_source
+from searchsvc.sources import READERS, detect_format, read_source
+from searchsvc.sources.wordpdf import parse_word_minutes
 from searchsvc.sources.htmltext import html_to_text
 
 from tests.conftest import CORPUS, SAMPLES
@@ -272,8 +274,77 @@ def test_pdf_parser_raises_only_parse_error(data):
     assert_parses_or_parse_error("pdf", data, ".pdf")
 
 
+# The OS2dagsorden family: the real exports cut, flipped, stripped of an element or with a
+# value replaced, read as the format their content says.
+EXPORT_FILES = sorted((CORPUS / "os2dagsorden").glob("*.xml"))
+_ELEMENT = re.compile(rb"<(\w+)\b[^>/]*>[^<]*</\1>")
+
+
+@st.composite
+def export_bytes(draw) -> tuple[str, bytes]:
+    if not EXPORT_FILES:
+        return "sbsys", draw(st.binary(max_size=2000))
+    path = draw(st.sampled_from(EXPORT_FILES))
+    data = path.read_bytes()
+    format = detect_format(path, data)
+    kind = draw(st.sampled_from(["cut", "flip", "drop", "replace"]))
+    if kind == "cut":
+        return format, data[:draw(st.integers(0, len(data)))]
+    if kind == "flip":
+        flipped = bytearray(data)
+        rng = random.Random(draw(st.integers(0, 2**32)))
+        for _ in range(draw(st.integers(1, 20))):
+            flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+        return format, bytes(flipped)
+    elements = list(_ELEMENT.finditer(data))
+    if not elements:
+        return format, data
+    chosen = elements[draw(st.integers(0, len(elements) - 1))]
+    if kind == "drop":
+        return format, data[:chosen.start()] + data[chosen.end():]
+    value = draw(st.sampled_from([b"", b"x", b"-1", b"99999999999", b"31-02-2013 25:61:00", b"&#xC;", b"&#1;"]))
+    inner_start = chosen.start() + chosen.group(0).index(b">") + 1
+    inner_end = chosen.end() - len(chosen.group(1)) - 3
+    return format, data[:inner_start] + value + data[inner_end:]
+
+
+@settings(FAST, max_examples=examples(120), deadline=timedelta(seconds=5))
+@given(export_bytes())
+def test_export_parsers_raise_only_parse_error(case):
+    format, data = case
+    assert_parses_or_parse_error(format, data, ".xml")
+
+
+WORD_TEMPLATE_LINES = [
+    "Referat", "Teknik- og Miljøudvalget", "Mødedato: Mandag den 3. februar 2020", "Mødetidspunkt: Kl. 16:00",
+    "Mødested: Rådhuset", "Indholdsfortegnelse", "Punkt nr. Side", "411. Godkendelse af dagsorden 3",
+    "412. Lokalplan 1-23. Endelig vedtagelse 3", "Referat For Teknik- og Miljøudvalget",
+    "3. februar 2020 - kl. 16:00", "Side 3", "3 of 9", "411. Godkendelse af dagsorden", "Sagsnr.: 20/00012",
+    "Beslutning i Teknik- og Miljøudvalget den 03-02-2020", "Godkendt.", "412. Lokalplan 1-23. Endelig vedtagelse",
+    "Sagsnr.: 19/10345", "Sagen afgøres i: Byrådet", "Resumé", "Tekst.", "Beslutning i Byrådet den 16-12-2019",
+    "Beslutning i Teknik- og Miljøudvalget den 31-02-2020", "Bilag", "1. Lokalplan", "Dok.nr.: 1",
+    "Følgende deltog ikke i behandlingen af punktet:",
+]
+
+
+@st.composite
+def word_template_lines(draw) -> list[str]:
+    return mutate_lines(draw, WORD_TEMPLATE_LINES)
+
+
+@FAST
+@given(word_template_lines())
+def test_word_template_minutes_raise_only_parse_error(lines):
+    try:
+        meeting = parse_word_minutes(lines, path="hostile.pdf", municipality="Testkommune")
+    except ParseError as error:
+        assert error.reason and error.path == "hostile.pdf"
+        return
+    assert all(item.id and item.title for item in meeting.items)
+
+
 def test_every_registered_format_is_fuzzed():
-    assert set(READERS) == {"referat", "firstagenda", "aarhus-html", "pdf"}
+    assert set(READERS) == {"referat", "firstagenda", "aarhus-html", "pdf", "sbsys", "edoc", "acadre", "acadre-manifest"}
 
 
 # -- queries ---------------------------------------------------------------------------------

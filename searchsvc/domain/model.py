@@ -71,6 +71,9 @@ class Item:
     closed: bool = False
     source_path: str = ""
     source_hash: str = ""
+    # What the published document is: "dagsorden" (agenda) or "referat" (minutes); None
+    # when the format does not say. Not stored yet: parsers set it, tests check it.
+    kind: str | None = None
 
     @property
     def meeting_id(self) -> str:
@@ -125,6 +128,7 @@ class Meeting:
     place: str | None
     items: list[Item] = field(default_factory=list)
     source_path: str = ""
+    kind: str | None = None  # "dagsorden" or "referat", as on Item
 
     @property
     def id(self) -> str:
@@ -155,6 +159,7 @@ class Meeting:
             attachments=attachments or [],
             closed=closed,
             source_path=self.source_path,
+            kind=self.kind,
         )
         self.items.append(item)
         return item

@@ -22,9 +22,10 @@ from pathlib import Path
 
 from ..config import Config, SourceConfig
 from ..engine import writer as indexer
-from ..errors import IndexUnreadable, IndexWriteError, ParseError, is_damage
+from ..errors import IndexUnreadable, IndexWriteError, ParseError, UnknownFormat, is_damage
 from ..processes import die_with_parent
-from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source
+from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source, unknown_reason
+from ..sources.companions import ExportIndex
 from ..store.generations import DataDir
 from ..store.items import FileRecord, Store, item_row
 
@@ -40,18 +41,28 @@ class ReindexReport:
     files_parsed: int = 0
     files_skipped: int = 0
     files_failed: int = 0
+    # Files under a source folder that are not minutes: of no format searchsvc reads, or
+    # parts of an export (attachments it names). Reported every run, never in silence.
+    files_unknown: int = 0
+    files_attached: int = 0
     items_added: int = 0
     items_updated: int = 0
     items_removed: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        not_minutes = ""
+        if self.files_unknown:
+            not_minutes += f"; {self.files_unknown} file{'s' * (self.files_unknown != 1)} of unknown format"
+        if self.files_attached:
+            not_minutes += f"; {self.files_attached} attachment{'s' * (self.files_attached != 1)} of exports"
         return (
             f"{self.files_seen} files: {self.files_parsed} parsed, {self.files_skipped} unchanged, "
-            f"{self.files_failed} failed; items: {self.items_added} added, {self.items_updated} updated, "
-            f"{self.items_removed} removed; {self.seconds:.2f} s"
+            f"{self.files_failed} failed{not_minutes}; items: {self.items_added} added, "
+            f"{self.items_updated} updated, {self.items_removed} removed; {self.seconds:.2f} s"
         )
 
 
@@ -69,10 +80,12 @@ class _Outcome:
     hash: str
     parsed: ParsedFile | None = None
     error: str | None = None
+    unknown: str | None = None  # why the file is not minutes (no format reads it)
 
 
 def discover(sources: list[SourceConfig]) -> Iterator[tuple[Path, SourceConfig]]:
-    """Every file the sources name: a file itself, or a folder's readable files, recursively."""
+    """Every file the sources name: a file itself, or a folder's files, recursively
+    (hidden ones aside). Files of no known format are yielded too: they are reported."""
     seen: set[Path] = set()
     for source in sources:
         if source.path.is_file():
@@ -81,7 +94,6 @@ def discover(sources: list[SourceConfig]) -> Iterator[tuple[Path, SourceConfig]]
             paths = sorted(
                 p for p in source.path.rglob("*")
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source.path).parts)
-                and (source.format != "auto" or detect_format(p) is not None)
             )
         for path in paths:
             resolved = path.resolve()
@@ -97,6 +109,10 @@ def file_hash(data: bytes) -> str:
 def _parse(candidate: _Candidate) -> _Outcome:
     """Read, hash and parse one file. Runs in a worker process; never raises."""
     path = candidate.path
+    in_folder = candidate.source.path.is_dir()
+    if in_folder and candidate.source.format == "auto" and detect_format(path) is None:
+        # Not read: its extension is no format's (an image, a Word attachment).
+        return _Outcome(candidate, hash="", unknown=unknown_reason(path, None))
     try:
         if candidate.size > MAX_FILE_BYTES:
             raise ParseError(path, f"the file is {candidate.size // 1048576} MB, larger than the "
@@ -108,8 +124,12 @@ def _parse(candidate: _Candidate) -> _Outcome:
         return _Outcome(candidate, hash="", error=f"cannot be read: {error.strerror}")
     digest = file_hash(data)
     try:
-        parsed = read_source(path, data, municipality=candidate.source.municipality,
+        parsed = read_source(path, data, municipality=candidate.source.municipality_of(path),
                              format=candidate.source.format)
+    except UnknownFormat as error:
+        if in_folder:
+            return _Outcome(candidate, hash=digest, unknown=error.reason)
+        return _Outcome(candidate, hash=digest, error=error.reason)
     except ParseError as error:
         where = f"line {error.line}: " if error.line else ""
         return _Outcome(candidate, hash=digest, error=where + error.reason)
@@ -236,7 +256,7 @@ def _changed_files(config: Config, manifest: dict[str, FileRecord], report: Rein
         stat = path.stat()
         known = manifest.get(str(path))
         if (known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns
-                and known.municipality == source.municipality):
+                and known.municipality == source.municipality_of(path)):
             if known.status == "ok":
                 report.files_skipped += 1
             else:
@@ -256,15 +276,34 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
     changed_sources: list[str] = []
     add_rows: list[dict] = []
     for record in unchanged_failures:
-        report.files_failed += 1
-        report.failures.append((record.path, record.error or "failed"))
+        _count_not_ok(record, report)
+    exports = ExportIndex()
+    for outcome in outcomes:
+        if outcome.parsed is not None and outcome.parsed.named_files:
+            exports.add(outcome.candidate.path, outcome.parsed.named_files)
     with store.transaction():
         for outcome in outcomes:
             path = str(outcome.candidate.path)
             known = manifest.get(path)
-            fields: dict = dict(path=path, municipality=outcome.candidate.source.municipality,
-                                format=outcome.candidate.source.format, size=outcome.candidate.size,
+            source = outcome.candidate.source
+            fields: dict = dict(path=path, municipality=source.municipality_of(outcome.candidate.path),
+                                format=source.format, size=outcome.candidate.size,
                                 mtime_ns=outcome.candidate.mtime_ns, hash=outcome.hash, parsed_at=now)
+            # Minutes named by an export are its attachments, not minutes of their own
+            # (eDoc's printed PDFs would double its items); only files that are not
+            # minutes make the index read the exports beside them.
+            export = exports.named_by(outcome.candidate.path, scan=outcome.parsed is None)
+            if outcome.parsed is not None and outcome.parsed.named_files:
+                export = None  # an export is minutes, whoever names it
+            if export is not None or outcome.unknown is not None:
+                status = "attachment" if export is not None else "unknown"
+                reason = f"attachment named by {export.name}" if export is not None else outcome.unknown
+                _count_not_ok(FileRecord(**fields, status=status, error=reason, items=0), report)
+                if known and known.items:  # it held items once: they go
+                    report.items_removed += len(store.replace_file_items(path, []).removed)
+                    changed_sources.append(path)
+                store.record_file(FileRecord(**fields, status=status, error=reason, items=0))
+                continue
             if outcome.error is not None:
                 report.files_failed += 1
                 report.failures.append((path, outcome.error))
@@ -300,6 +339,18 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
                                   procs=workers)
         store.set_index_commit(indexer.latest_commit(ix))
     indexer.drop_old_commits(ix)
+
+
+def _count_not_ok(record: FileRecord, report: ReindexReport) -> None:
+    """Count a file that is not (good) minutes, as its manifest record says."""
+    if record.status == "unknown":
+        report.files_unknown += 1
+        report.unknown.append((record.path, record.error or "unknown format"))
+    elif record.status == "attachment":
+        report.files_attached += 1
+    else:
+        report.files_failed += 1
+        report.failures.append((record.path, record.error or "failed"))
 
 
 def _carry_items(old: Store, new: Store, path: str, add_rows: list[dict]) -> int:

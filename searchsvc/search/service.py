@@ -215,7 +215,10 @@ class SearchService:
             "year": store.counts("substr(date, 1, 4)"),
             "decision": store.decision_counts(),
             "kle": store.counts("kle_main_group"),
-            "failed_files": [(r.path, r.error) for r in store.failed_files()],
+            "failed_files": [(r.path, r.error) for r in store.files_with_status("error")],
+            # Files under source folders that are not minutes: reported, never silently skipped.
+            "unknown_files": [(r.path, r.error) for r in store.files_with_status("unknown")],
+            "attachment_files": len(store.files_with_status("attachment")),
             "bytes": self.size_on_disk(),
         }
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.model import Meeting
-from ..errors import ParseError
+from ..errors import ParseError, UnknownFormat
+from . import acadre, edoc, sbsys
 from .aarhushtml import looks_like_aarhus_html, parse_aarhus_html
 from .firstagenda import parse_firstagenda
 from .pdf import parse_pdf
 from .referat import parse_referat
+from .xmldoc import root_name
 
 # Files larger than this are refused unread: no agenda file comes near it, and reading
 # one would stall a reindex.
@@ -26,6 +28,9 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 class ParsedFile:
     meetings: list[Meeting]
     warnings: list[str] = field(default_factory=list)
+    # Files an export names as its parts (attachments, the documents it produced), as
+    # paths relative to its folder: they are not minutes, and not unknown files either.
+    named_files: list[str] = field(default_factory=list)
 
 
 def decode_text(data: bytes, path: str, warnings: list[str]) -> str:
@@ -60,6 +65,12 @@ def _read_aarhus_html(data: bytes, path: str, municipality: str, warnings: list[
     return [parse_aarhus_html(decode_text(data, path, warnings), path=path, municipality=municipality)]
 
 
+def _export_reader(parse: Callable[..., list[Meeting]]) -> Reader:
+    def read(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
+        return parse(data, path=path, municipality=municipality, warnings=warnings)
+    return read
+
+
 Reader = Callable[[bytes, str, str, list[str]], list[Meeting]]
 
 READERS: dict[str, Reader] = {
@@ -67,6 +78,18 @@ READERS: dict[str, Reader] = {
     "pdf": _read_pdf,
     "firstagenda": _read_firstagenda,
     "aarhus-html": _read_aarhus_html,
+    "sbsys": _export_reader(sbsys.parse_sbsys),
+    "edoc": _export_reader(edoc.parse_edoc),
+    "acadre": _export_reader(acadre.parse_acadre),
+    "acadre-manifest": _export_reader(acadre.parse_acadre_manifest),
+}
+
+# The exports that name other files of theirs (attachments, produced documents).
+NAMED_FILES: dict[str, Callable[[bytes], list[str]]] = {
+    "sbsys": sbsys.named_files,
+    "edoc": edoc.named_files,
+    "acadre": acadre.named_files,
+    "acadre-manifest": acadre.named_files,
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -77,8 +100,17 @@ EXTENSIONS: dict[str, str] = {
 
 # Formats told by their content, for extensions that several formats may share (an
 # .html file may be any publication system's page): their extensions and a test.
+def _xml_sniffer(test: Callable[[str | None, bytes], bool]) -> Callable[[bytes], bool]:
+    return lambda data: test(root_name(data), data)
+
+
 SNIFFERS: dict[str, tuple[frozenset[str], Callable[[bytes], bool]]] = {
     "aarhus-html": (frozenset({".html", ".htm"}), looks_like_aarhus_html),
+    # The OS2dagsorden family: exports of case systems for publication, told by their root.
+    "sbsys": (frozenset({".xml"}), _xml_sniffer(sbsys.looks_like_sbsys)),
+    "edoc": (frozenset({".xml"}), _xml_sniffer(edoc.looks_like_edoc)),
+    "acadre": (frozenset({".xml"}), _xml_sniffer(acadre.looks_like_acadre)),
+    "acadre-manifest": (frozenset({".xml"}), _xml_sniffer(acadre.looks_like_acadre_manifest)),
 }
 
 
@@ -105,13 +137,29 @@ def read_source(path: Path, data: bytes, *, municipality: str, format: str = "au
     :param path: the file, for messages and provenance.
     :param data: its content.
     :param format: a key of ``READERS``, or ``"auto"`` to detect it.
+    :raise UnknownFormat: when no format searchsvc reads recognises the file.
     :raise ParseError: when the file is not minutes in that format.
     """
     name = format if format != "auto" else detect_format(path, data)
     if name is None or name not in READERS:
-        raise ParseError(path, f"unknown format {name or path.suffix!r}")
+        raise UnknownFormat(path, unknown_reason(path, data, name))
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(path, f"the file is {len(data) // 1048576} MB, larger than the {MAX_FILE_BYTES // 1048576} MB limit")
     warnings: list[str] = []
     meetings = READERS[name](data, str(path), municipality, warnings)
-    return ParsedFile(meetings, warnings)
+    named = NAMED_FILES[name](data) if name in NAMED_FILES else []
+    return ParsedFile(meetings, warnings, named)
+
+
+def unknown_reason(path: Path, data: bytes | None, name: str | None = None) -> str:
+    """Why a file is not read as minutes: its extension, or its content."""
+    suffix = path.suffix.lower()
+    if name is not None:
+        return f"unknown format {name!r}"
+    if not any(suffix in suffixes for suffixes, _ in SNIFFERS.values()) and suffix not in EXTENSIONS:
+        return f"unknown format {suffix or path.name!r}: not a minutes file (by its extension)"
+    if suffix == ".xml" and data is not None:
+        root = root_name(data)
+        what = f"root element <{root}>" if root else "no XML root element"
+        return f"unknown format {suffix!r}: not a minutes file ({what}: none of SBSYS, eDoc, Acadre)"
+    return f"unknown format {suffix!r}: not a minutes file (its content is none of the {suffix} formats searchsvc reads)"

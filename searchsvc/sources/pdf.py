@@ -22,6 +22,7 @@ from ..domain.journal import JOURNAL_LINE
 from ..domain.model import Meeting
 from ..errors import ParseError
 from .referat import ITEM_LINE, SECTION_HEADINGS, parse_referat
+from .wordpdf import looks_like_word_minutes, parse_word_minutes
 
 # Where headers and footers live, twice over: among this many non-blank lines at either
 # end of a page's text (pypdf yields drawing order, and a footer is often drawn before
@@ -58,9 +59,16 @@ def parse_pdf(data: bytes, *, path: str, municipality: str) -> Meeting:
     :raise ParseError: when the file is not a readable PDF, has no text layer, or its
         text is not a referat.
     """
-    pages = strip_furniture(extract_pages(data, path=path))
+    raw = extract_pages(data, path=path)
+    pages = strip_furniture(raw)
     # A page break is a line break, not a paragraph: sentences run on across it.
     text = "\n".join(page.strip("\n") for page in pages)
+    # Two layouts: the referat's "Punkt 33: title", or a Word template's "412. Title"
+    # over "Sagsnr.: 19/10345" (sources/wordpdf.py).
+    lines = text.split("\n")
+    if not any(ITEM_LINE.match(line.strip()) for line in lines) and looks_like_word_minutes(lines):
+        running = [line for page in raw for line in page.text.split("\n")]
+        return parse_word_minutes(lines, path=path, municipality=municipality, running=running)
     return parse_referat(text, path=path, municipality=municipality)
 
 

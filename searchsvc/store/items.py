@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS files (
     mtime_ns INTEGER,
     hash TEXT,
     parsed_at TEXT,
-    status TEXT NOT NULL,          -- 'ok' or 'error'
+    status TEXT NOT NULL,          -- 'ok', 'error', 'unknown' (not minutes) or 'attachment' (of an export)
     error TEXT,
     items INTEGER NOT NULL DEFAULT 0
 );
@@ -394,5 +394,5 @@ class Store:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def failed_files(self) -> list[FileRecord]:
-        return [r for r in self.manifest().values() if r.status == "error"]
+    def files_with_status(self, status: str) -> list[FileRecord]:
+        return sorted((r for r in self.manifest().values() if r.status == status), key=lambda r: r.path)
