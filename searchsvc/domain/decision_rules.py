@@ -138,10 +138,11 @@ def unwrap(text: str) -> str:
 
 def sentences(line: str) -> list[str]:
     """Split a line into sentences at a full stop followed by a capital, not after an abbreviation."""
-    parts, start = [], 0
+    parts: list[str] = []
+    start = 0
     for match in _SENTENCE_END.finditer(line):
-        word = re.search(r"[\w.]*$", line[start: match.start()]).group(0).lower()
-        if word not in _ABBREVIATIONS:
+        before = line[start: match.start()].split()
+        if not before or before[-1].lstrip("(\"”").lower() not in _ABBREVIATIONS:
             parts.append(line[start: match.start() + 1])
             start = match.end()
     parts.append(line[start:])
@@ -149,6 +150,7 @@ def sentences(line: str) -> list[str]:
 
 
 def _is_dissent(sentence: str) -> bool:
+    """Whether a sentence is a vote tally or a minority's stand (its subject names no deciding body)."""
     if _VOTE_LINE.match(sentence):
         return True
     match = _DISSENT.match(sentence)
@@ -185,7 +187,8 @@ def take_recommendations(lines: list[str]) -> tuple[list[str], bool]:
 
     :return: the lines without them, and whether there was one.
     """
-    found, kept, in_list = False, [], False
+    kept: list[str] = []
+    found = in_list = False
     for line in lines:
         if in_list and (_LIST_LINE.match(line) or not line.strip()):
             continue

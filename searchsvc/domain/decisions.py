@@ -68,6 +68,7 @@ _ATTENDANCE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+
 def split_attendance(text: str) -> tuple[str, str | None]:
     """Separate attendance notes ("Afbud: ...", "Fraværende: ...") from a decision text.
 
