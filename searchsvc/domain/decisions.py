@@ -97,7 +97,7 @@ def classify_decision(text: str | None) -> list[str]:
     >>> classify_decision(".")
     ['ingen-beslutning']
     """
-    if is_empty_decision(text):
+    if text is None or is_empty_decision(text):
         return ["ingen-beslutning"]
     keys: set[str] = set()
     decided = "\n".join(rules.decided_lines(rules.AARHUS_RETURN.sub(" vedtaget", rules.unwrap(text))))
