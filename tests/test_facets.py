@@ -24,7 +24,7 @@ def test_browse_counts_every_item(sample_index):
                                         "Arbejdsmarkeds- og Uddannelsesudvalget": 4}
     assert counts(doc, "year") == {"2024": 6, "2021": 4}
     assert counts(doc, "decision") == {"taget-til-efterretning": 6, "godkendt": 2, "ingen-beslutning": 2,
-                                       "udsat": 1, "oversendt": 1}
+                                       "udsat": 1, "anbefalet": 1}
     assert counts(doc, "kle") == {"00": 6, "15": 3, "29": 1}
     assert [v["value"] for v in doc["facets"]["year"]] == ["2024", "2021"]  # newest year first
 
@@ -57,7 +57,7 @@ def test_filters_narrow_results_and_counts(sample_index):
 
 
 def test_values_of_one_facet_are_alternatives(sample_index):
-    doc = run(sample_index, decision=["udsat", "oversendt"])
+    doc = run(sample_index, decision=["udsat", "anbefalet"])
     assert doc["total"] == 2
     assert sorted(r["item_number"] for r in doc["results"]) == [32, 35]
 

@@ -173,13 +173,13 @@ def test_the_query_is_escaped_everywhere(client):
 
 def test_a_facet_value_narrows_and_can_be_removed(client):
     page = get_page(client, "/?q=jobcenter")
-    narrowing = page.link("Oversendt")
-    assert params(narrowing) == {"q": ["jobcenter"], "decision": ["oversendt"]}
+    narrowing = page.link("Anbefalet")
+    assert params(narrowing) == {"q": ["jobcenter"], "decision": ["anbefalet"]}
     narrowed = get_page(client, narrowing)
     assert "1 resultat" in narrowed.text
     assert "Valgte filtre" in narrowed.text
     assert narrowed.find("a", **{"aria-current": "true", "class": "facet-value selected"})
-    removing = narrowed.link("Fjern filteret Beslutning: Oversendt")
+    removing = narrowed.link("Fjern filteret Beslutning: Anbefalet")
     assert params(removing) == {"q": ["jobcenter"]}
     assert "4 resultater" in get_page(client, removing).text
 
@@ -281,7 +281,7 @@ def test_meeting_page_lists_the_agenda_in_order(client):
     numbers = [int(n) for n in re.findall(r'<span class="number">Punkt (\d+)</span>', html)]
     assert numbers == [27, 28, 29, 30, 31, 32]
     assert page.link("Status på implementering") == f"/items/{ITEM_30}"
-    assert "Godkendt" in page.text and "Oversendt" in page.text
+    assert "Godkendt" in page.text and "Anbefalet" in page.text
     assert "godkendte, at sagen sendes til Handicaprådet" in page.text
 
 

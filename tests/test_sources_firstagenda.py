@@ -263,8 +263,9 @@ def test_read_source_reports_a_broken_file(tmp_path):
 def test_decisions_are_classified_and_attendance_is_kept_apart(meetings):
     items = [i for m in meetings for i in m.items]
     andet = [i for i in items if i.decisions == ["andet"]]
-    # 186 when written: discussions ("Sagen blev drøftet."), commissions and elections.
-    assert len(andet) < 230
+    # 328 when written: discussions ("Sagen blev drøftet."), commissions, elections, and the minutes
+    # that only record an orientation or an answered question ("Temamødet blev holdt.").
+    assert len(andet) < 380
     assert sum(1 for i in items if i.attendance) > 1200
     notes = ("afbud", "fraværende", "ikke til stede")
     assert not [i for i in items if i.decision_text and i.decision_text.lower().startswith(notes)]

@@ -56,7 +56,7 @@ EXPECTED = {
          ["taget-til-efterretning"]),
         (32, "Forslag til beslutning fra kommunalbestyrelsesmedlemmerne Bianca Vitting og Anja Lundtoft Thomsen "
              "og rådmand Mette Bang Larsen om at ansætte en autismekoordinator i Frederiksberg Kommune",
-         "00.30.00-Ø00-1-24", ["oversendt"]),
+         "00.30.00-Ø00-1-24", ["anbefalet"]),
     ],
 }
 

@@ -2,12 +2,46 @@
 
 A decision may carry several keys (a numbered list of decisions often does). The keys
 are Danish because they are the vocabulary people filter by; ``DECISION_LABELS`` gives
-their display labels in the order facets show them.
+their display labels in the order facets show them. The phrase rules live in
+``decision_rules``; ``bench/decisions/judged.tsv`` holds real items judged by these rules,
+and ``python -m bench.decision_report`` scores the classifier on them.
+
+Judging rules (what the keys mean):
+
+- Only what this body decided at this meeting counts. What it recommends to a higher body
+  is ``anbefalet`` and nothing more: "anbefaler ... at X godkendes / tages til efterretning /
+  oversendes", "indstiller, at ...", "Indstilles godkendt", "3. anbefales taget til efterretning".
+  Refusing to recommend ("Anbefales ikke", "kan ikke anbefales") is ``afvist``.
+- Decisions mentioned in passing are not decisions ("som Byrådet godkendte på mødet den
+  1. oktober"), nor are conditions ("såfremt denne ikke imødekommes") or questions raised
+  ("om ... kan bevilges").
+- A minority voting against, abstaining or stating a view is not ``afvist`` (nor anything
+  else): "(F) og (Ø) kunne ikke tiltræde indstilling 2". The body's own "Ikke godkendt",
+  "kan ikke følge indstillingen", "ønsker ikke, at forslaget oversendes" is ``afvist``.
+- A case sent back to the administration or a committee, or on to realitetsbehandling,
+  2. behandling or the budget negotiations, is ``oversendt`` ("sender sagen tilbage",
+  "Fremsendes til Teknisk Udvalg til behandling"). Aarhus's "Tilbagesendes <afdeling> med
+  bemærkning, at byrådet ... har vedtaget ..." returns the file after adoption: ``godkendt``
+  only. Someone having submitted something ("fremsendt af forligspartierne") is not.
+- Deferral is ``udsat``: udsættes, udskydes, "ønsker sagen genoptaget", "genfremlægge sagen",
+  "afventer pkt. N". "udsatte" meaning vulnerable is not, nor something else postponed ("sag 3
+  blev udskudt til efter sag 5"). An item taken off the agenda or withdrawn ("taget af
+  dagsordenen", "Sagen udgik", "trækker sagen tilbage") is ``andet``, and so is a minute that
+  only records an orientation ("Formanden orienterede om ...", "Temamødet blev holdt") or an
+  answered question.
+- ``taget-til-efterretning`` needs the body to take note ("Orienteringen blev taget til
+  efterretning"); ``ingen-beslutning`` is an empty decision or nothing to decide ("Der var
+  ingen orienteringer", "Udvalget undlod at tage stilling"); ``andet`` only when no other key
+  applies.
+- Attendance lines (Afbud, Fraværende, Mødt, a member who "deltog som stedfortræder") are
+  never part of the decision text.
 """
 
 from __future__ import annotations
 
 import re
+
+from . import decision_rules as rules
 
 DECISION_LABELS: dict[str, str] = {
     "godkendt": "Godkendt",
@@ -22,90 +56,17 @@ DECISION_LABELS: dict[str, str] = {
 
 # Attendance notes sit in the decision section but are not decisions.
 _ATTENDANCE = re.compile(
-    r"^\s*(afbud|fraværende|ikke til stede|ikke tilstede|fravær|deltog ikke)\b.*$"
+    r"^\s*(?:afbud|fraværende|ikke til stede|ikke tilstede|fravær|deltog ikke|mødt\s*:)(?:\b|(?<=:)).*$"
     # After the decision on its line, when a colon marks it: "Godkendt. Afbud: NN".
     r"|(?<=[.!?])[ \t]+(?:afbud|fraværende|ikke til stede|ikke tilstede)[ \t]*:.*$"
     # A line about one member: "Dorthe Bøgh Madsen deltog som stedfortræder.",
-    # "Simon Østergaard (V) var ikke til stede."
+    # "Simon Østergaard (V) var ikke til stede.", "Jette Andersen deltog som suppleant for ...",
+    # "Ronni Mark Nielsen (V) deltog i mødet i ... og ikke Jesper Fini Kuhre (V) som angivet".
     r"|^[ \t]*(?:[\w-]+\.?[ \t]+){1,6}(?:\([^)\n]{1,12}\)[ \t]+)?"
-    r"(?:deltog som stedfortræder|var ikke til stede|var fraværende|havde meldt afbud)\b.*$",
+    r"(?:deltog som (?:stedfortræder|suppleant)|deltog i mødet|var forhindret i at deltage"
+    r"|var ikke til stede|var fraværende|havde meldt afbud)\b.*$",
     re.IGNORECASE | re.MULTILINE,
 )
-
-# Negated approvals are rejections; they are removed before approvals are looked for.
-_REJECTED = re.compile(
-    r"\b(forkast\w*|afvis\w*|afvist\w*|afviste"
-    r"|ikke\s+(?:at\s+)?(?:godkend\w*|tiltræd\w*|tiltråd\w*|vedt\w*|anbefal\w*|imødekom\w*)"
-    # "Udvalget kan ikke følge indstillingen", "ønsker ikke at tilslutte sig",
-    # "besluttede byrådet ikke at sende forslaget til realitetsbehandling".
-    r"|ikke\s+(?:at\s+)?(?:følge|tilslutte)\b|beslut\w*\s+(?:\w+\s+)?ikke\s+at\s+\w+"
-    # The negation after the verb: "2. Anbefales ikke.", "Godkendes ikke."
-    r"|(?:godkend|tiltræd|anbefal|vedtag)\w*\s+ikke\b)",
-)
-
-# What a committee recommends the council to approve is a recommendation, not an approval:
-# "Økonomiudvalget anbefaler overfor Byrådet at godkende ...", "anbefaler, at ... godkendes",
-# "Udvalget anbefaler handleplanen godkendt". The approving verb is removed, the rest stays.
-_RECOMMENDED = re.compile(
-    r"\banbefal\w*\b(?:[^.\n]{0,120}?\bat\b[^.\n]{0,120}?(?<!ikke )\b(?P<verb>(?:godkend|tiltræd|vedtag|bevilge|imødekom)\w*)"
-    r"|[^.\n]{0,120}?\b(?P<participle>godkendt)\b)"
-)
-
-
-def _drop_recommended_approval(match: re.Match[str]) -> str:
-    verb = "verb" if match.group("verb") else "participle"
-    return match.group(0)[: match.start(verb) - match.start()]
-
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    "godkendt": re.compile(
-        r"\b(godkend(?:t|te|tes|es|er|e)?|tiltræd(?:er|es|e)|tiltrådt|tiltrådte"
-        r"|vedt(?:og|aget|ages)|bevilge(?:r|de|s)?|imødekom\w*|tildeles|tilslut(?:ter|tede)\s+sig)\b"
-    ),
-    "taget-til-efterretning": re.compile(
-        r"\btil\s+efter\w*retning(?:en)?\b|\b(?:\w*mødet?|drøftelsen|orienteringen)\s+blev\s+(?:holdt|afholdt|gennemført)\b"
-        r"|^\s*afholdt\b"
-    ),
-    "anbefalet": re.compile(
-        r"\b(anbefal(?:er|es|ede|et|ing(?:en)?\s+til))\b"
-        r"|\bindstill(?:er|es|ede)\s+til\s+(?:byrådet|kommunalbestyrelsen|regionsrådet|økonomiudvalget|magistraten)"
-    ),
-    "oversendt": re.compile(
-        r"\b(oversend\w*|fremsend\w*|videresend\w*|tilbagesend\w*|henskyd\w*)\b"
-        # Sent back or on: "Sagen sendes tilbage til administrationen", "Byrådet sendte sagen
-        # til realitetsbehandling i ...". Not "sendes til godkendelse", which names a next step,
-        # nor what a minority wished ("ønskede at sende", "ønskede ikke at sende").
-        r"|(?<!ønskede at )(?<!ønsker at )(?<!ikke at )\b(?:sende|sendes|sendte|sendt)\s+"
-        r"(?:(?:sagen|forslaget|initiativretsforslaget)\s+)?(?:tilbage|retur)\b"
-        r"|(?<!ønskede at )(?<!ønsker at )(?<!ikke at )\b(?:sende|sendes|sendte|sendt)\s+"
-        r"(?:sagen|forslaget|initiativretsforslaget)\s+til\s+\w*behandling\b"
-    ),
-    "udsat": re.compile(
-        r"\b(udsat\w*|udsætte\w*|udskudt\w*|udgik)\b"
-        # Taken off or withdrawn: "Sagen blev taget af dagsorden", "Administrationen trækker sagen tilbage".
-        r"|\bsagen\s+(?:blev\s+)?taget\s+af\b|\btr(?:ækker|ak|ukket)\s+sagen\s+tilbage\b"
-        # Deferred, when a line opens with it: "Sagen udskydes til næste møde", "Udvalget ønsker
-        # sagen genoptaget på kommende møde" (later in a line it is a remark on another step).
-        r"|(?m:^\W*(?:\w+\s+){0,3}sagen\s+(?:udskydes|genoptages|genoptaget)\b)"
-    ),
-}
-
-# Looked for only when no decision above is found: an orientation given, or nothing to decide.
-_FALLBACKS: dict[str, re.Pattern[str]] = {
-    "taget-til-efterretning": re.compile(
-        r"\borienterede\s+(?:\w+\s+)?om\b|\bblev\s+orienteret\b|\borienteres\s+(?:der\s+)?om\b"
-        r"|\bder\s+var\s+(?:en\s+)?(?:gensidig\s+)?orientering\s+om\b|\btaget\s+til\s+orientering\b"
-        # A list of the orientations given: "Orientering om hjemløsetællingen 2022".
-        r"|(?m:^\W*orientering\s+(?:om|vedr|omkring)\b)|\bblev\s+(?:holdt|afholdt)\b"
-    ),
-    # No orientations, questions answered, no stand taken.
-    "ingen-beslutning": re.compile(
-        r"\bingen\s+(?:\w+\s+)?(?:orientering\w*|henvendelser|spørgsmål|bemærkninger)\b"
-        r"|\bintet\s+(?:at|til)\s+(?:berette|orientere|orientering)\b"
-        r"|\bbeslutning\s+ikke\s+frigivet\b|\bundl(?:od|ader|adt)\s+at\s+tage\s+stilling\b"
-        r"|\bikke\s+været\s+(?:nogen\s+)?(?:henvendelser|orientering\w*)\b|^\s*intet\.?\s*$"
-        r"|\bspørgsmål(?:ene)?\s+blev\s+besvaret\b|\bbesvare\w*\s+(?:\w+\s+)?spørgsmål"
-    ),
-}
 
 
 def split_attendance(text: str) -> tuple[str, str | None]:
@@ -131,24 +92,30 @@ def classify_decision(text: str | None) -> list[str]:
 
     >>> classify_decision("Udvalget udsatte sagen.")
     ['udsat']
+    >>> classify_decision("Anbefales godkendt.")
+    ['anbefalet']
     >>> classify_decision(".")
     ['ingen-beslutning']
     """
-    if is_empty_decision(text):
+    if text is None or is_empty_decision(text):
         return ["ingen-beslutning"]
-    lowered = _RECOMMENDED.sub(_drop_recommended_approval, text.lower())
-    keys = set()
-    if _REJECTED.search(lowered):
+    keys: set[str] = set()
+    decided = "\n".join(rules.decided_lines(rules.AARHUS_RETURN.sub(" vedtaget", rules.unwrap(text))))
+    for cut in (rules.PAST_DECISION, rules.CONDITION, rules.POSSIBILITY):
+        decided = cut.sub(" ", decided)
+    if rules.NOT_RECOMMENDED.search(decided):
         keys.add("afvist")
-        lowered = _REJECTED.sub(" ", lowered)
-    for key, pattern in _PATTERNS.items():
-        if pattern.search(lowered):
-            keys.add(key)
-    if not keys:
-        keys = {key for key, pattern in _FALLBACKS.items() if pattern.search(lowered)}
-    if len(keys) > 1:
-        # "Ingen orienteringer" beside an orientation given does not undo it.
-        keys.discard("ingen-beslutning")
+        decided = rules.NOT_RECOMMENDED.sub(" ", decided)
+    lines, recommended = rules.take_recommendations(decided.split("\n"))
+    if recommended:
+        keys.add("anbefalet")
+    decided = "\n".join(lines)
+    if rules.REJECTED.search(decided):
+        keys.add("afvist")
+        decided = rules.REJECTED.sub(" ", decided)
+    keys |= {key for key, pattern in rules.PATTERNS.items() if pattern.search(decided)}
+    if not keys and rules.NOTHING.search(decided):
+        keys.add("ingen-beslutning")
     if not keys:
         return ["andet"]
     return [key for key in DECISION_LABELS if key in keys]
