@@ -14,7 +14,8 @@ import sys
 import click
 
 from .config import Config, load_config
-from .errors import ConfigError, IndexLocked, IndexMissing, IndexUnreadable, QueryError, SearchsvcError
+from .errors import (ConfigError, FetchLocked, IndexLocked, IndexMissing, IndexUnreadable, QueryError,
+                     SearchsvcError)
 
 # The library is imported inside each command that needs it: `reindex` runs from cron
 # after new minutes arrive, and should not pay for the search side's start-up.
@@ -67,14 +68,17 @@ def main(ctx: click.Context, config_file: str | None) -> None:
 @click.option("--wait", is_flag=True, help="Wait for a running reindex instead of stopping.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parsing and indexing processes (default: one per core).")
 @click.option("--strict", is_flag=True, help="Files of unknown format under a source folder are an error (exit 1).")
+@click.option("--fetch", "fetch_first", is_flag=True, help="First fetch new and changed meetings from the portals.")
 @pass_context
-def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | None, strict: bool) -> None:
+def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | None, strict: bool,
+            fetch_first: bool) -> None:
     """Bring the index up to date with the configured source files.
 
     Unchanged files are skipped, changed files replace their items, vanished files
-    remove theirs. Example: searchsvc reindex --full
+    remove theirs. Example: searchsvc reindex --full; from cron: searchsvc reindex --fetch -q
     """
     config = obj.config
+    fetch_failed = _fetch(config, quiet=quiet) if fetch_first else False
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 
@@ -106,7 +110,65 @@ def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | N
     for path, reason in report.unknown:
         click.echo(f"{'error' if strict else 'not minutes'}: {path}: {reason}", err=True)
     click.echo(report.summary())
-    sys.exit(1 if report.failures or (strict and report.unknown) else 0)
+    sys.exit(1 if report.failures or (strict and report.unknown) or fetch_failed else 0)
+
+
+@main.command()
+@click.option("--source", "names", multiple=True, help="Only this municipality's portal (repeatable).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only meetings from this date, YYYY-MM-DD.")
+@click.option("--dry-run", is_flag=True, help="List what would be fetched; write nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_context
+def fetch(obj: _Context, names: tuple[str, ...], since, dry_run: bool, quiet: bool) -> None:
+    """Download new and changed meetings from the FirstAgenda portals the sources name.
+
+    Example: searchsvc fetch --source "Greve Kommune" --since 2024-01-01
+    """
+    failed = _fetch(obj.config, names=list(names), since=since.date() if since else None,
+                    dry_run=dry_run, quiet=quiet)
+    sys.exit(1 if failed else 0)
+
+
+def _fetch(config: Config, *, names: list[str] | None = None, since=None, dry_run: bool = False,
+           quiet: bool = False) -> bool:
+    """Run a fetch, print its failures and summary; return whether anything failed."""
+    from .jobs.fetch import fetch as run_fetch
+
+    show_bar = not quiet and sys.stderr.isatty()
+    bars: dict[str, object] = {}
+
+    def progress(done: int, total: int) -> None:
+        if show_bar:
+            bar = bars.get("bar")
+            if bar is None:
+                bar = bars["bar"] = click.progressbar(length=total, label="Fetching", file=sys.stderr)
+                bar.__enter__()
+            bar.update(1)
+            if done == total:
+                bar.__exit__(None, None, None)
+                del bars["bar"]
+
+    try:
+        report = run_fetch(config, sources=names, since=since, dry_run=dry_run, progress=progress)
+    except ValueError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    except FetchLocked as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_LOCKED)
+    finally:
+        if "bar" in bars:
+            bars["bar"].__exit__(None, None, None)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if dry_run:
+        for source in report.sources:
+            for url in source.written:
+                click.echo(f"would fetch: {url}")
+    for url, reason in report.failures:
+        click.echo(f"failed: {url}: {reason}", err=True)
+    click.echo(report.summary())
+    return bool(report.failures)
 
 
 def _search_options(func):

@@ -6,8 +6,10 @@ import fnmatch
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from .domain.model import slugify
 from .errors import ConfigError
 
 ENV_VAR = "SEARCHSVC_CONFIG"
@@ -27,6 +29,11 @@ class SourceConfig:
     # A folder may hold the files of several organisations: (file name pattern, name)
     # pairs, the first match wins over ``municipality``.
     municipalities: tuple[tuple[str, str], ...] = ()
+    # A FirstAgenda portal's base URL that `searchsvc fetch` downloads into `path`;
+    # `since` and `committees` limit what it fetches.
+    portal: str | None = None
+    since: date | None = None
+    committees: tuple[str, ...] = ()
 
     def municipality_of(self, path: Path) -> str:
         """The municipality (or region) one file of this source belongs to."""
@@ -34,6 +41,17 @@ class SourceConfig:
             if fnmatch.fnmatch(path.name.lower(), pattern.lower()):
                 return name
         return self.municipality
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """How `searchsvc fetch` treats a portal: a pause between requests to one host,
+    a timeout per request, and retries (with backoff) after 5xx, timeouts and lost
+    connections."""
+
+    pause: float = 0.5
+    timeout: float = 30.0
+    retries: int = 3
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,7 @@ class Config:
     index_path: Path
     sources: list[SourceConfig] = field(default_factory=list)
     server: ServerConfig = ServerConfig()
+    fetch: FetchConfig = FetchConfig()
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -103,20 +122,37 @@ def _build(raw: dict, file: Path) -> Config:
     for n, entry in enumerate(sources_raw, start=1):
         if not isinstance(entry, dict):
             raise ConfigError(f"{file}: sources entry {n} must be a table")
-        path = base / text(f"sources[{n}].path", entry.get("path"))
-        if not path.exists():
-            raise ConfigError(f"{file}: sources[{n}].path {path} does not exist")
-        municipality = text(f"sources[{n}].municipality", entry.get("municipality"))
+        municipality = text(f"sources[{n}].municipality", entry.get("municipality")).strip()
+        portal = _portal(entry, n, municipality, file)
+        if portal is not None and "path" not in entry:
+            # Fetched meetings are kept beside the index: minutes/<municipality>/.
+            path = index_path.parent / "minutes" / slugify(municipality.removesuffix(" Kommune"))
+        else:
+            path = base / text(f"sources[{n}].path", entry.get("path"))
+            if portal is None and not path.exists():
+                raise ConfigError(f"{file}: sources[{n}].path {path} does not exist")
         format = text(f"sources[{n}].format", entry.get("format", "auto"))
         if format != "auto" and format not in READERS:
             known = ", ".join(sorted(READERS))
             raise ConfigError(f"{file}: sources[{n}].format {format!r} is not one of auto, {known}")
+        since = entry.get("since")
+        if isinstance(since, str):
+            try:
+                since = date.fromisoformat(since.strip())
+            except ValueError:
+                since = None
+        if "since" in entry and type(since) is not date:
+            raise ConfigError(f"{file}: sources[{n}].since must be a date, e.g. \"2020-01-01\"")
+        committees = entry.get("committees", [])
+        if not isinstance(committees, list) or not all(isinstance(c, str) and c.strip() for c in committees):
+            raise ConfigError(f"{file}: sources[{n}].committees must be a list of committee names")
         by_name = entry.get("municipalities", {})
         if not isinstance(by_name, dict) or not all(isinstance(v, str) and v.strip() for v in by_name.values()):
             raise ConfigError(f"{file}: sources[{n}].municipalities must be a table of file name patterns "
                               'and names, e.g. {"acadre_syddjurs_*" = "Syddjurs Kommune"}')
-        sources.append(SourceConfig(path=path, municipality=municipality.strip(), format=format,
-                                    municipalities=tuple((k, v.strip()) for k, v in by_name.items())))
+        sources.append(SourceConfig(path=path, municipality=municipality, format=format,
+                                    municipalities=tuple((k, v.strip()) for k, v in by_name.items()),
+                                    portal=portal, since=since, committees=tuple(c.strip() for c in committees)))
 
     server = table("server")
     host = text("server.host", server.get("host", "127.0.0.1"))
@@ -127,5 +163,36 @@ def _build(raw: dict, file: Path) -> Config:
                              ("server.workers", workers, 64)):
         if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= top:
             raise ConfigError(f"{file}: {name} must be a whole number from 1 to {top}")
+    fetch = table("fetch")
+    numbers = {}
+    for name, default, top in (("pause", 0.5, 60), ("timeout", 30.0, 600), ("retries", 3, 10)):
+        value = fetch.get(name, default)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= top:
+            raise ConfigError(f"{file}: fetch.{name} must be a number from 0 to {top}")
+        numbers[name] = value
+    if numbers["timeout"] == 0 or not isinstance(numbers["retries"], int):
+        raise ConfigError(f"{file}: fetch.timeout must be above 0 and fetch.retries a whole number")
     return Config(file=file, index_path=index_path, sources=sources,
-                  server=ServerConfig(host=host, port=port, threads=threads, workers=workers))
+                  server=ServerConfig(host=host, port=port, threads=threads, workers=workers),
+                  fetch=FetchConfig(pause=float(numbers["pause"]), timeout=float(numbers["timeout"]),
+                                    retries=numbers["retries"]))
+
+
+def _portal(entry: dict, n: int, municipality: str, file: Path) -> str | None:
+    """A source's portal base URL: as written, or from the shipped table for "auto"."""
+    from .domain.portals import no_portal_reason, portal_for, portal_url
+
+    value = entry.get("portal")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{file}: sources[{n}].portal must be \"auto\" or a portal address")
+    if value.strip().lower() == "auto":
+        portal = portal_for(municipality)
+        if portal is None:
+            raise ConfigError(f"{file}: sources[{n}].portal = \"auto\": {no_portal_reason(municipality)}")
+        return portal.base_url
+    try:
+        return portal_url(value)
+    except ValueError as error:
+        raise ConfigError(f"{file}: sources[{n}].portal {error}") from None

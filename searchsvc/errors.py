@@ -76,3 +76,17 @@ class IndexWriteError(SearchsvcError):
 
 class ServeError(SearchsvcError):
     """The server could not start or keep its workers running."""
+
+
+class FetchError(SearchsvcError):
+    """A portal request failed (HTTP error, timeout, a body that is not a meeting);
+    ``url`` names the request."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class FetchLocked(SearchsvcError):
+    """Another fetch is writing the same source folder."""
