@@ -7,7 +7,8 @@ real shape, built from the files' ``Id``, ``Udvalg`` and ``Moede``; and
 ``/api/agenda/dagsorden/{id}`` answers with the file itself. Faults can be injected per
 meeting: ``500`` (always), ``500-once``, ``timeout`` (no answer for ``stall`` seconds),
 ``timeout-once``, ``truncated`` (half the JSON, as a complete answer), ``redirect-loop``
-(``302`` even with a session) and ``retry-after`` (one ``503`` with ``Retry-After``).
+(``302`` even with a session), ``session-expired`` (every session forgotten, once) and
+``retry-after`` (one ``503`` with ``Retry-After``).
 
 As a demo: ``python tests/portal_replay.py ../shared/corpus/greve --port 8765``.
 """
@@ -23,7 +24,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 COOKIE = "FirstAgendaPublicSession"
-FAULTS = ("500", "500-once", "timeout", "timeout-once", "truncated", "redirect-loop", "retry-after")
+FAULTS = ("500", "500-once", "timeout", "timeout-once", "truncated", "redirect-loop", "session-expired",
+          "retry-after")
+ONCE = ("500-once", "timeout-once", "session-expired", "retry-after")
 
 
 class PortalReplay:
@@ -109,7 +112,7 @@ class PortalReplay:
         """The fault to inject now for a meeting (a ``-once`` fault only the first time)."""
         with self._lock:
             fault = self.faults.get(meeting_id)
-            if fault in ("500-once", "timeout-once", "retry-after"):
+            if fault in ONCE:
                 del self.faults[meeting_id]
             return fault
 
@@ -152,7 +155,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(500, b"Internal Server Error", "text/plain")
         if fault == "retry-after":
             return self._send(503, b"busy", "text/plain", {"Retry-After": str(portal.retry_after)})
-        if fault == "redirect-loop":
+        if fault == "session-expired":
+            portal.sessions.clear()
+        if fault in ("redirect-loop", "session-expired"):
             return self._send(302, b"", "text/html", {"Location": "/"})
         if fault in ("timeout", "timeout-once"):
             time.sleep(portal.stall)

@@ -49,3 +49,31 @@ def test_cli_config_errors_exit_2_with_one_line(tmp_path, command):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "missing.toml: no such configuration file" in lines[0]
+
+
+def test_a_portal_source_by_name_alone(tmp_path):
+    file = tmp_path / "config.toml"
+    file.write_text('[index]\npath = "data/index"\n[[sources]]\nmunicipality = "Hvidovre Kommune"\nportal = "auto"\n'
+                    'since = "2020-01-01"\ncommittees = ["Økonomiudvalget"]\n'
+                    '[[sources]]\nmunicipality = "Greve Kommune"\nportal = "http://127.0.0.1:8765/"\n')
+    hvidovre, greve = load_config(file).sources
+    assert hvidovre.portal == "https://dagsordener-referater.hvidovre.dk"
+    assert hvidovre.path == tmp_path / "data" / "minutes" / "hvidovre"  # need not exist yet
+    assert (str(hvidovre.since), hvidovre.committees) == ("2020-01-01", ("Økonomiudvalget",))
+    assert greve.portal == "http://127.0.0.1:8765" and greve.path == tmp_path / "data" / "minutes" / "greve"
+
+
+@pytest.mark.parametrize("entry, message", [
+    ('municipality = "Aalborg Kommune"\nportal = "auto"', r"Aalborg Kommune does not publish through FirstAgenda \(own web"),
+    ('municipality = "Gotham Kommune"\nportal = "auto"', "is not in the table of FirstAgenda portals"),
+    ('municipality = "X"\nportal = "http://dagsordener.greve.dk"', "plain http only on 127.0.0.1"),
+    ('municipality = "X"\nportal = "ftp://dagsordener.greve.dk"', "is not a portal address"),
+    ('municipality = "X"\nportal = "https://dagsordener.greve.dk/vis"', "without a path"),
+    ('municipality = "Greve Kommune"\nportal = "auto"\nsince = "last year"', "since must be a date"),
+    ('municipality = "Greve Kommune"\nportal = "auto"\ncommittees = "Byråd"', "committees must be a list"),
+])
+def test_malformed_portal_source_is_a_clear_error(tmp_path, entry, message):
+    file = tmp_path / "config.toml"
+    file.write_text(f"[[sources]]\n{entry}\n")
+    with pytest.raises(ConfigError, match=message):
+        load_config(file)
