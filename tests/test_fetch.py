@@ -248,3 +248,29 @@ def test_reindex_fetch_makes_the_portal_searchable(tmp_path, portal, greve_files
     assert results.total == expected
     again = CliRunner().invoke(main, ["--config", str(file), "reindex", "--fetch", "--workers", "1"])
     assert again.exit_code == 0 and "0 new, 0 changed" in again.output and "15 unchanged" in again.output
+
+
+def test_fetched_items_link_back_to_the_portal(tmp_path, portal, greve_files):
+    from searchsvc.web import create_app
+
+    file = portal_config(tmp_path, portal)
+    result = CliRunner().invoke(main, ["--config", str(file), "reindex", "--fetch", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    client = create_app(load_config(file)).test_client()
+    document = json.loads(greve_files[6].read_bytes())
+    [raw] = [i for i in document["Dagsordenpunkter"] if i["Bilag"]][:1]
+    hits = client.get("/api/search", query_string={"q": f'"{raw["Navn"]}"', "per_page": 100}).get_json()
+    [hit] = [h for h in hits["results"] if h["title"] == raw["Navn"] and h["item_number"] == int(raw["Punktnummer"])]
+    item = client.get(f"/api/items/{hit['id']}").get_json()
+    assert item["source_url"] == f"{portal.url}/vis?id={document['Id']}&punktid={raw['Id']}"
+    assert item["attachments"][0] == {"title": raw["Bilag"][0]["Navn"],
+                                      "url": f"{portal.url}/Vis/Pdf/bilag/{raw['Bilag'][0]['Id']}"}
+    page = client.get(f"/items/{hit['id']}").get_data(as_text=True)
+    assert f'href="{portal.url}/vis?id={document["Id"]}&amp;punktid={raw["Id"]}"' in page
+    assert "Se punktet hos Greve Kommune" in page
+    meeting = client.get(f"/api/meetings/{item['meeting_id']}").get_json()
+    assert meeting["source_url"] == f"{portal.url}/vis?id={document['Id']}"
+    listed = document["Moede"]["Moededeltagere"]
+    assert [a["name"] for a in meeting["attendees"]] == [a["Name"] for a in listed]
+    meeting_page = client.get(f"/meetings/{item['meeting_id']}").get_data(as_text=True)
+    assert "Mødedeltagere" in meeting_page and listed[0]["Name"] in meeting_page

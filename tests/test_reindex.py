@@ -203,3 +203,14 @@ def test_two_municipalities_with_the_same_committee_stay_apart(tmp_path):
     # The case history stays within one municipality.
     item = archive.item(greve["results"][3]["id"])
     assert all(c["municipality"] == "Greve Kommune" for c in item["case"])
+
+
+def test_a_store_without_the_source_link_columns_is_rebuilt(sample_index):
+    import sqlite3
+
+    generation = DataDir(sample_index.index_path).current()
+    with sqlite3.connect(generation / "items.sqlite") as db:  # as an older version wrote it
+        db.execute("ALTER TABLE items DROP COLUMN attachment_urls")
+    report = reindex(sample_index, workers=1)
+    assert (report.files_parsed, report.items_added) == (2, 10)
+    assert not Store(DataDir(sample_index.index_path).current()).outdated()

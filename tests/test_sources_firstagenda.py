@@ -269,3 +269,30 @@ def test_decisions_are_classified_and_attendance_is_kept_apart(meetings):
     assert sum(1 for i in items if i.attendance) > 1200
     notes = ("afbud", "fraværende", "ikke til stede")
     assert not [i for i in items if i.decision_text and i.decision_text.lower().startswith(notes)]
+
+
+def test_items_and_attachments_link_to_the_portal_in_the_shipped_table(greve):
+    parsed = meeting(greve, "Byråd 2022-2025_2023-04-17")
+    assert parsed.source_url == "https://dagsordener.greve.dk/vis?id=9f685191-8b76-4e1e-b7bb-716c9a6dc45f"
+    [i] = [i for i in parsed.items if i.item_number == 13]
+    assert i.source_url == ("https://dagsordener.greve.dk/vis?id=9f685191-8b76-4e1e-b7bb-716c9a6dc45f"
+                            "&punktid=9d8493a4-a5db-4c18-889c-cd2625e05f8f")
+    assert len(i.attachment_urls) == len(i.attachments) == 7
+    assert i.attachment_urls[0] == "https://dagsordener.greve.dk/Vis/Pdf/bilag/675caa08-0c4e-46fd-9370-d7a753ea48a1"
+    assert i.attachment_urls[-1] == "https://dagsordener.greve.dk/Vis/Pdf/bilag/2c31d877-f99d-4526-8d06-be8ba24c2106"
+
+
+def test_a_given_portal_wins_and_an_unknown_municipality_has_no_links(greve):
+    [path] = greve.glob("Byråd 2022-2025_2023-04-17*.json")
+    replayed = parse_firstagenda(path.read_bytes(), path=str(path), municipality=MUNICIPALITY,
+                                 portal="http://127.0.0.1:8765")
+    assert replayed.items[0].source_url.startswith("http://127.0.0.1:8765/vis?id=9f685191-")
+    elsewhere = parse_firstagenda(path.read_bytes(), path=str(path), municipality="Gotham Kommune")
+    assert elsewhere.source_url is None and elsewhere.items[12].source_url is None
+    assert elsewhere.items[12].attachment_urls == [None] * 7
+
+
+def test_the_meeting_lists_its_attendees_absent_or_not(greve):
+    parsed = meeting(greve, "Sundheds- og Omsorgsudvalget_2023-04-24")
+    assert len(parsed.attendees) == 5
+    assert [a.name for a in parsed.attendees if a.absent] == ["Lone Mortensen"]

@@ -53,6 +53,14 @@ class Section:
     text: str
 
 
+@dataclass(frozen=True)
+class Attendee:
+    """A member listed for a meeting (FirstAgenda's ``Moededeltagere``)."""
+
+    name: str
+    absent: bool = False
+
+
 @dataclass
 class Item:
     """One agenda item (punkt) of one meeting: the unit that search finds."""
@@ -74,6 +82,9 @@ class Item:
     # What the published document is: "dagsorden" (agenda) or "referat" (minutes); None
     # when the format does not say. Not stored yet: parsers set it, tests check it.
     kind: str | None = None
+    # The item's public page at the publisher, and each attachment's (None where unknown).
+    source_url: str | None = None
+    attachment_urls: list[str | None] = field(default_factory=list)
 
     @property
     def meeting_id(self) -> str:
@@ -129,6 +140,8 @@ class Meeting:
     items: list[Item] = field(default_factory=list)
     source_path: str = ""
     kind: str | None = None  # "dagsorden" or "referat", as on Item
+    source_url: str | None = None
+    attendees: list[Attendee] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -143,8 +156,13 @@ class Meeting:
         sections: list[Section] | None = None,
         attachments: list[str] | None = None,
         closed: bool = False,
+        source_url: str | None = None,
+        attachment_urls: list[str | None] | None = None,
     ) -> Item:
-        """Create an item of this meeting, append it and return it."""
+        """Create an item of this meeting, append it and return it.
+
+        :param attachment_urls: the attachments' public URLs, in the order of ``attachments``.
+        """
         item = Item(
             municipality=self.municipality,
             committee=self.committee,
@@ -160,6 +178,8 @@ class Meeting:
             closed=closed,
             source_path=self.source_path,
             kind=self.kind,
+            source_url=source_url,
+            attachment_urls=attachment_urls or [None] * len(attachments or []),
         )
         self.items.append(item)
         return item

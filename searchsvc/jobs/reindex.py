@@ -125,7 +125,7 @@ def _parse(candidate: _Candidate) -> _Outcome:
     digest = file_hash(data)
     try:
         parsed = read_source(path, data, municipality=candidate.source.municipality_of(path),
-                             format=candidate.source.format)
+                             format=candidate.source.format, portal=candidate.source.portal)
     except UnknownFormat as error:
         if in_folder:
             return _Outcome(candidate, hash=digest, unknown=error.reason)
@@ -200,7 +200,7 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
         live = datadir.current()
         previous = Store(live) if live is not None else None
         # An index analysed by an older version is rebuilt, not mixed with new terms.
-        if full or live is None or indexer.outdated(live):
+        if full or live is None or indexer.outdated(live) or previous.outdated():
             generation = datadir.new_generation()
             manifest: dict[str, FileRecord] = {}
         else:

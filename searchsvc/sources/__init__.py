@@ -49,29 +49,36 @@ def decode_text(data: bytes, path: str, warnings: list[str]) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _read_referat(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
+def _read_referat(data: bytes, path: str, municipality: str, warnings: list[str],
+                  portal: str | None = None) -> list[Meeting]:
     return [parse_referat(decode_text(data, path, warnings), path=path, municipality=municipality)]
 
 
-def _read_pdf(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
+def _read_pdf(data: bytes, path: str, municipality: str, warnings: list[str],
+              portal: str | None = None) -> list[Meeting]:
     return [parse_pdf(data, path=path, municipality=municipality)]
 
 
-def _read_firstagenda(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
-    return [parse_firstagenda(decode_text(data, path, warnings), path=path, municipality=municipality)]
+def _read_firstagenda(data: bytes, path: str, municipality: str, warnings: list[str],
+                      portal: str | None = None) -> list[Meeting]:
+    return [parse_firstagenda(decode_text(data, path, warnings), path=path, municipality=municipality,
+                              portal=portal)]
 
 
-def _read_aarhus_html(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
+def _read_aarhus_html(data: bytes, path: str, municipality: str, warnings: list[str],
+                      portal: str | None = None) -> list[Meeting]:
     return [parse_aarhus_html(decode_text(data, path, warnings), path=path, municipality=municipality)]
 
 
 def _export_reader(parse: Callable[..., list[Meeting]]) -> Reader:
-    def read(data: bytes, path: str, municipality: str, warnings: list[str]) -> list[Meeting]:
+    def read(data: bytes, path: str, municipality: str, warnings: list[str],
+             portal: str | None = None) -> list[Meeting]:
         return parse(data, path=path, municipality=municipality, warnings=warnings)
     return read
 
 
-Reader = Callable[[bytes, str, str, list[str]], list[Meeting]]
+# (content, path, municipality, warnings, portal base URL or None) -> meetings
+Reader = Callable[[bytes, str, str, list[str], str | None], list[Meeting]]
 
 READERS: dict[str, Reader] = {
     "referat": _read_referat,
@@ -131,12 +138,15 @@ def detect_format(path: Path, data: bytes | None = None) -> str | None:
     return EXTENSIONS.get(suffix)
 
 
-def read_source(path: Path, data: bytes, *, municipality: str, format: str = "auto") -> ParsedFile:
+def read_source(path: Path, data: bytes, *, municipality: str, format: str = "auto",
+                portal: str | None = None) -> ParsedFile:
     """Parse one source file's content into meetings.
 
     :param path: the file, for messages and provenance.
     :param data: its content.
     :param format: a key of ``READERS``, or ``"auto"`` to detect it.
+    :param portal: the base URL of the portal the file was fetched from, for links back
+        to it (default: the municipality's portal in the shipped table, where it has one).
     :raise UnknownFormat: when no format searchsvc reads recognises the file.
     :raise ParseError: when the file is not minutes in that format.
     """
@@ -146,7 +156,7 @@ def read_source(path: Path, data: bytes, *, municipality: str, format: str = "au
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(path, f"the file is {len(data) // 1048576} MB, larger than the {MAX_FILE_BYTES // 1048576} MB limit")
     warnings: list[str] = []
-    meetings = READERS[name](data, str(path), municipality, warnings)
+    meetings = READERS[name](data, str(path), municipality, warnings, portal)
     named = NAMED_FILES[name](data) if name in NAMED_FILES else []
     return ParsedFile(meetings, warnings, named)
 

@@ -14,7 +14,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..domain.model import Meeting, Section, split_period
+from ..domain.model import Attendee, Meeting, Section, split_period
+from ..domain.portals import Portal, guid, portal_for
 from ..errors import ParseError
 from .htmltext import TextLine, html_to_lines, join_lines
 
@@ -41,12 +42,16 @@ TEMPLATE_HEADINGS = {
 SUPPLEMENT_PREFIXES = ("supplerende ", "ny supplerende ")
 
 
-def parse_firstagenda(data: bytes | str, *, path: str, municipality: str) -> Meeting:
+def parse_firstagenda(data: bytes | str, *, path: str, municipality: str,
+                      portal: str | None = None) -> Meeting:
     """Parse one FirstAgenda meeting document.
 
     :param data: the JSON document (UTF-8 when bytes).
     :param path: the source file, used in errors and stored with the items.
     :param municipality: the municipality the configuration names for this source.
+    :param portal: the base URL of the portal it came from; by default the
+        municipality's portal in the shipped table. The meeting, its items and their
+        attachments link to their public pages there (when the document has their ids).
     :return: the meeting with its items in agenda order.
     :raise ParseError: when the document is not JSON or not a FirstAgenda meeting.
     """
@@ -74,13 +79,29 @@ def parse_firstagenda(data: bytes | str, *, path: str, municipality: str) -> Mee
 
     # ".Spørgsmål / Svar til Byrådet": the leading dot only sorts the entry last in their lists.
     committee, period = split_period(committee_name.lstrip(". "))
+    site = Portal(portal) if portal else portal_for(municipality)
+    # The meeting's id is the document's; Moede.Id is the all-zero "no value".
+    document_id = guid(document.get("Id")) or guid(meeting_doc.get("Id"))
     meeting = Meeting(
         municipality=municipality, committee=committee, period=period, date=when.date(),
         time=time, place=_text(place) or None, source_path=path,
+        source_url=site.meeting_url(document_id) if site and document_id else None,
+        attendees=_attendees(meeting_doc.get("Moededeltagere")),
     )
     for index, item in enumerate(items):
-        _parse_item(meeting, item, where=f"Dagsordenpunkter[{index}]", path=path)
+        _parse_item(meeting, item, where=f"Dagsordenpunkter[{index}]", path=path,
+                    site=site if document_id else None, meeting_id=document_id or "")
     return meeting
+
+
+def _attendees(value: Any) -> list[Attendee]:
+    """The members listed for the meeting, absent or not (malformed entries skipped)."""
+    attendees = []
+    for entry in value if isinstance(value, list) else []:
+        if isinstance(entry, dict) and (name := _text(entry.get("Name"))):
+            absent = entry.get("Absent") is True or entry.get("ParticipationCancelled") is True
+            attendees.append(Attendee(name, absent=absent))
+    return attendees
 
 
 def _load(data: bytes | str, path: str) -> Any:
@@ -100,7 +121,8 @@ def _load(data: bytes | str, path: str) -> Any:
         raise ParseError(path, f"not readable JSON: {error}") from None
 
 
-def _parse_item(meeting: Meeting, item: Any, *, where: str, path: str) -> None:
+def _parse_item(meeting: Meeting, item: Any, *, where: str, path: str, site: Portal | None,
+                meeting_id: str) -> None:
     if not isinstance(item, dict):
         raise ParseError(path, f"{where} is {_kind(item)}, not an agenda item object")
     number = _item_number(_field(item, "Punktnummer", path, where=where), where=where, path=path)
@@ -116,15 +138,20 @@ def _parse_item(meeting: Meeting, item: Any, *, where: str, path: str) -> None:
         for field in _list(item, "Felter", where=where, path=path)
     )
     attachments = [
-        _text(_text_field(attachment, "Navn", where=f"{where}: Bilag", path=path))
+        (_text(_text_field(attachment, "Navn", where=f"{where}: Bilag", path=path)),
+         guid(attachment.get("Id")))
         for attachment in _list(item, "Bilag", where=where, path=path)
     ]
+    attachments = [(name, bilag_id) for name, bilag_id in attachments if name]
+    item_id = guid(item.get("Id"))
     meeting.add_item(
         number, title,
         journal_number=_text(journal_number) or None,
         sections=split_sections(html_to_lines(html)),
-        attachments=[name for name in attachments if name],
+        attachments=[name for name, _ in attachments],
         closed=title.lower().startswith("lukket:"),
+        source_url=site.item_url(meeting_id, item_id) if site and item_id else None,
+        attachment_urls=[site.attachment_url(b) if site and b else None for _, b in attachments],
     )
 
 

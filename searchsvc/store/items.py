@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS meetings (
     date TEXT NOT NULL,
     time TEXT,
     place TEXT,
-    source_path TEXT NOT NULL
+    source_path TEXT NOT NULL,
+    source_url TEXT,
+    attendees TEXT                 -- JSON list of {"name", "absent"}
 );
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY,
@@ -66,7 +68,9 @@ CREATE TABLE IF NOT EXISTS items (
     attendance TEXT,
     closed INTEGER NOT NULL,
     sections TEXT NOT NULL,        -- JSON list of {"heading", "text"}
-    attachments TEXT NOT NULL      -- JSON list of titles
+    attachments TEXT NOT NULL,     -- JSON list of titles
+    source_url TEXT,               -- the item's public page at the publisher
+    attachment_urls TEXT           -- JSON list, in the order of attachments (null where unknown)
 );
 -- The Whoosh commit that holds exactly the committed items: readers open that one.
 CREATE TABLE IF NOT EXISTS state (
@@ -79,7 +83,7 @@ CREATE INDEX IF NOT EXISTS items_journal ON items (journal_number);
 CREATE INDEX IF NOT EXISTS meetings_source ON meetings (source_path);
 """
 
-_JSON_COLUMNS = ("decisions", "sections", "attachments")
+_JSON_COLUMNS = ("decisions", "sections", "attachments", "attachment_urls", "attendees")
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,8 @@ def item_row(item: Item) -> dict:
         "closed": item.closed,
         "sections": [{"heading": s.heading, "text": s.text} for s in item.sections],
         "attachments": item.attachments,
+        "source_url": item.source_url,
+        "attachment_urls": item.attachment_urls,
     }
 
 
@@ -153,7 +159,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
 def _decode(row: sqlite3.Row) -> dict:
     record = dict(row)
     for column in _JSON_COLUMNS:
-        if column in record:
+        if column in record and record[column] is not None:
             record[column] = json.loads(record[column])
     if "closed" in record:
         record["closed"] = bool(record["closed"])
@@ -169,6 +175,13 @@ class Store:
         self.path = Path(folder) / STORE_FILE
         self.create = create
         self._local = threading.local()
+
+    def outdated(self) -> bool:
+        """Whether the store was written by a version without the newest columns (source
+        links, attendance): a reindex then rebuilds it in full."""
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(items)")}
+        meeting_columns = {r[1] for r in self.db.execute("PRAGMA table_info(meetings)")}
+        return "attachment_urls" not in columns or "attendees" not in meeting_columns
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -255,15 +268,19 @@ class Store:
         self.db.execute("DELETE FROM meetings WHERE source_path = ?", (path,))
         new: list[str] = []
         for meeting in meetings:
+            attendees = [{"name": a.name, "absent": a.absent} for a in meeting.attendees]
             self.db.execute(
-                "INSERT OR REPLACE INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO meetings (id, municipality, committee, period, date, time, place,"
+                " source_path, source_url, attendees) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (meeting.id, meeting.municipality, meeting.committee, meeting.period,
-                 meeting.date.isoformat(), meeting.time, meeting.place, path),
+                 meeting.date.isoformat(), meeting.time, meeting.place, path, meeting.source_url,
+                 json.dumps(attendees, ensure_ascii=False) if attendees else None),
             )
             for item in meeting.items:
                 row = item_row(item)
                 for column in _JSON_COLUMNS:
-                    row[column] = json.dumps(row[column], ensure_ascii=False)
+                    if column in row:
+                        row[column] = json.dumps(row[column], ensure_ascii=False)
                 columns = ", ".join(row)
                 marks = ", ".join(f":{c}" for c in row)
                 self.db.execute(f"INSERT OR REPLACE INTO items ({columns}) VALUES ({marks})", row)
@@ -279,7 +296,11 @@ class Store:
         """Copy one file's meetings and items from another store; the ids copied."""
         rows = other.db.execute("SELECT * FROM items WHERE source_path = ?", (path,)).fetchall()
         for meeting in other.db.execute("SELECT * FROM meetings WHERE source_path = ?", (path,)).fetchall():
-            self.db.execute(f"INSERT OR REPLACE INTO meetings VALUES ({', '.join('?' * len(meeting))})", tuple(meeting))
+            columns = meeting.keys()  # by name: the other store may have fewer columns
+            self.db.execute(
+                f"INSERT OR REPLACE INTO meetings ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                tuple(meeting),
+            )
         for row in rows:
             columns = row.keys()
             self.db.execute(
@@ -351,7 +372,7 @@ class Store:
         row = self.db.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
         if row is None:
             raise NotFound(f"no meeting with id {meeting_id!r}")
-        meeting = dict(row)
+        meeting = _decode(row)
         items = self.db.execute(
             "SELECT id, item_number, title, journal_number, decisions, decision_text, closed"
             " FROM items WHERE meeting_id = ? ORDER BY item_number",
@@ -376,7 +397,7 @@ class Store:
             " FROM meetings m WHERE municipality = ? AND committee = ? ORDER BY date DESC, time DESC",
             (municipality, committee),
         )
-        return [dict(r) for r in rows]
+        return [_decode(r) for r in rows]
 
     def counts(self, column: str) -> list[tuple[str, int]]:
         """Item counts by a plain column, largest first."""

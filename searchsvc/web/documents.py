@@ -82,6 +82,11 @@ def item_document(item_id: str) -> dict:
     item["kle"] = (
         {**kle, "main_group_label": kle_label(kle["main_group"])} if kle["main_group"] else None
     )
+    urls = item.pop("attachment_urls", None) or []
+    item["attachments"] = [
+        {"title": title, "url": urls[n] if n < len(urls) else None} for n, title in enumerate(item["attachments"])
+    ]
+    item.setdefault("source_url", None)  # a store from before source links
     item["url"] = item_url(item["id"])
     item["meeting_url"] = url_for("pages.meeting", meeting_id=item["meeting_id"])
     item["case"] = [
@@ -96,6 +101,8 @@ def meeting_document(meeting_id: str) -> dict:
     :raise NotFound: no meeting has that id.
     """
     meeting = _public(current_service().meeting(meeting_id))
+    meeting.setdefault("source_url", None)
+    meeting["attendees"] = meeting.get("attendees") or []
     meeting["url"] = url_for("pages.meeting", meeting_id=meeting["id"])
     meeting["committee_url"] = url_for(
         "pages.committee", municipality=meeting["municipality"], committee=meeting["committee"]
@@ -104,6 +111,10 @@ def meeting_document(meeting_id: str) -> dict:
         {**item, "url": item_url(item["id"])} for item in meeting["items"]
     ]
     return meeting
+
+
+def _without_attendees(meeting: dict) -> dict:
+    return {k: v for k, v in meeting.items() if k != "attendees"}
 
 
 def _committee_links(municipality: str, committee: str) -> dict:
@@ -136,6 +147,7 @@ def committee_document(municipality: str, committee: str) -> dict:
         "committee": committee,
         **_committee_links(municipality, committee),
         "meetings": [
-            {**_public(m), "url": url_for("pages.meeting", meeting_id=m["id"])} for m in meetings
+            {**_public(m), "source_url": m.get("source_url"), "url": url_for("pages.meeting", meeting_id=m["id"])}
+            for m in (_without_attendees(m) for m in meetings)
         ],
     }

@@ -44,6 +44,7 @@ MEETING_FIELDS = {
         "time": NULLABLE_STRING,
         "place": NULLABLE_STRING,
         "source_file": STRING,
+        "source_url": {**NULLABLE_STRING, "description": "Its public page at the publisher, where known."},
 }
 
 
@@ -100,6 +101,11 @@ SCHEMAS: dict[str, dict] = {
         }),
     }),
     "Section": _object({"heading": STRING, "text": STRING}),
+    "Attachment": _object({
+        "title": STRING,
+        "url": {**NULLABLE_STRING, "description": "The attachment (a PDF) at the publisher, where known."},
+    }),
+    "Attendee": _object({"name": STRING, "absent": {"type": "boolean"}}),
     "Kle": _object({
         "main_group": STRING,
         "main_group_label": NULLABLE_STRING,
@@ -131,7 +137,7 @@ SCHEMAS: dict[str, dict] = {
         "attendance": {**NULLABLE_STRING, "description": "Attendance notes (Afbud, Fraværende)."},
         "closed": {"type": "boolean"},
         "sections": {"type": "array", "items": _ref("Section")},
-        "attachments": {"type": "array", "items": STRING},
+        "attachments": {"type": "array", "items": _ref("Attachment")},
         "url": STRING,
         "meeting_url": STRING,
         "case": {"type": "array", "items": _ref("CaseItem"),
@@ -149,6 +155,8 @@ SCHEMAS: dict[str, dict] = {
     }),
     "Meeting": _object({
         **MEETING_FIELDS,
+        "attendees": {"type": "array", "items": _ref("Attendee"),
+                      "description": "The members listed for the meeting (Mødedeltagere), absent or not."},
         "url": STRING,
         "committee_url": STRING,
         "items": {"type": "array", "items": _ref("MeetingItem")},
