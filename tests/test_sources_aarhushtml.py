@@ -174,3 +174,13 @@ def test_a_minimal_page():
 def test_bad_pages(heading, rows, reason):
     with pytest.raises(ParseError, match=reason):
         parse_aarhus_html(PAGE.format(heading=heading, rows=rows), path="p.html", municipality="Aarhus Kommune")
+
+
+def test_attachments_link_to_the_portal_in_the_shipped_table(agenda):
+    two = item(agenda, 2)
+    assert len(two.attachment_urls) == len(two.attachments) == 22
+    # The page's own link: <a class="bilag-link" href="/vis/pdf/bilag/3b391cd5-...">Indstilling</a>
+    assert two.attachment_urls[0] == "https://dagsordener.aarhus.dk/Vis/Pdf/bilag/3b391cd5-bf32-4aad-965f-b3272f7fe101"
+    assert len(set(two.attachment_urls)) == 22 and all(url.startswith("https://dagsordener.aarhus.dk/Vis/Pdf/bilag/")
+                                                       for url in two.attachment_urls)
+    assert two.source_url is None  # a saved page does not hold its meeting's id

@@ -67,7 +67,8 @@ def _read_firstagenda(data: bytes, path: str, municipality: str, warnings: list[
 
 def _read_aarhus_html(data: bytes, path: str, municipality: str, warnings: list[str],
                       portal: str | None = None) -> list[Meeting]:
-    return [parse_aarhus_html(decode_text(data, path, warnings), path=path, municipality=municipality)]
+    return [parse_aarhus_html(decode_text(data, path, warnings), path=path, municipality=municipality,
+                              portal=portal)]
 
 
 def _export_reader(parse: Callable[..., list[Meeting]]) -> Reader:

@@ -17,6 +17,7 @@ import re
 from datetime import date as Date
 
 from ..domain.model import Meeting, Section, split_period
+from ..domain.portals import Portal, guid, portal_for
 from ..errors import ParseError
 from .htmltext import TextLine, html_to_lines, html_to_text, join_lines
 from .referat import DOCUMENT_HEADING, strip_municipality
@@ -47,7 +48,9 @@ _DETAILS = re.compile(r'<div class="details"[^>]*>(.*?)(?:</td>\s*<td class="pun
 _JOURNAL = re.compile(r'<span class="sagsnummer">(.*?)</span>', re.DOTALL)
 _BODY = re.compile(r'<div class="punkt">(.*?)(?:<h3>\s*Bilag\s*</h3>|$)', re.DOTALL)
 _H3 = re.compile(r"<h3\b[^>]*>(.*?)</h3>", re.DOTALL)
-_ATTACHMENT = re.compile(r'<a\b[^>]*class="bilag-link"[^>]*>(.*?)</a>', re.DOTALL)
+_ATTACHMENT = re.compile(r'<a\b([^>]*class="bilag-link"[^>]*)>(.*?)</a>', re.DOTALL)
+# The page links an attachment relative to its portal: /vis/pdf/bilag/<id>/?...
+_ATTACHMENT_ID = re.compile(r'href="/vis/pdf/bilag/([0-9a-fA-F-]{36})', re.IGNORECASE)
 
 # Markers of the template, for telling these pages from other HTML.
 _SIGNATURE = (b'id="dagsordenDetaljer"', b'class="punktrow')
@@ -58,12 +61,15 @@ def looks_like_aarhus_html(data: bytes) -> bool:
     return all(marker in data for marker in _SIGNATURE)
 
 
-def parse_aarhus_html(html: str, *, path: str, municipality: str) -> Meeting:
+def parse_aarhus_html(html: str, *, path: str, municipality: str, portal: str | None = None) -> Meeting:
     """Parse a saved publication page: one meeting, agenda or minutes.
 
     :param html: the page, decoded.
     :param path: the source file, used in errors and stored with the items.
     :param municipality: the municipality the configuration names for this source.
+    :param portal: the portal the page was saved from (default: the municipality's in the
+        shipped table); its attachments link there. (A saved page does not hold its
+        meeting's id, so the items cannot.)
     :raise ParseError: when the page is truncated, or its meeting date, committee or
         items cannot be found.
     """
@@ -75,8 +81,9 @@ def parse_aarhus_html(html: str, *, path: str, municipality: str) -> Meeting:
     rows = _ROW.split(html)[1:]
     if not rows:
         raise ParseError(path, 'no agenda items (<tr class="punktrow">) found')
+    site = Portal(portal) if portal else portal_for(municipality)
     for position, row in enumerate(rows, start=1):
-        _parse_item(meeting, row, position=position, path=path)
+        _parse_item(meeting, row, position=position, path=path, site=site)
     return meeting
 
 
@@ -101,7 +108,7 @@ def _parse_meeting(html: str, *, path: str, municipality: str) -> Meeting:
                    place=(html_to_text(place.group(1)) or None) if place else None, source_path=path)
 
 
-def _parse_item(meeting: Meeting, row: str, *, position: int, path: str) -> None:
+def _parse_item(meeting: Meeting, row: str, *, position: int, path: str, site: Portal | None) -> None:
     number = _NUMBER.search(row)
     title = _ITEM_TITLE.search(row)
     if number is None or title is None or not html_to_text(title.group(1)):
@@ -110,7 +117,11 @@ def _parse_item(meeting: Meeting, row: str, *, position: int, path: str) -> None
     content = details.group(1) if details else ""
     journal = _JOURNAL.search(content)
     body = _BODY.search(content)
-    attachments = [text for a in _ATTACHMENT.findall(content) if (text := html_to_text(a))]
+    links = [(text, _ATTACHMENT_ID.search(tag)) for tag, a in _ATTACHMENT.findall(content)
+             if (text := html_to_text(a))]
+    attachments = [text for text, _ in links]
+    attachment_urls = [site.attachment_url(bilag) if site and found and (bilag := guid(found.group(1))) else None
+                       for _, found in links]
     sections = _sections(body.group(1) if body else "")
     if attachments:
         sections.append(Section("Bilag", "\n".join(attachments)))
@@ -118,7 +129,7 @@ def _parse_item(meeting: Meeting, row: str, *, position: int, path: str) -> None
     meeting.add_item(
         int(number.group(1)), item_title,
         journal_number=html_to_text(journal.group(1)) if journal else None,
-        sections=sections, attachments=attachments,
+        sections=sections, attachments=attachments, attachment_urls=attachment_urls,
         closed=item_title.lower().startswith("lukket"),
     )
 
