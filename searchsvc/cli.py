@@ -1,9 +1,10 @@
 """The ``searchsvc`` command: a thin layer over the library.
 
 Each command reads the configuration, calls one library function and prints what it
-returns. Exit codes: 0 success, 1 some source files failed (reindex; with --strict also
-files of unknown format) or a runtime error,
-2 a usage or configuration error, 3 the index is locked by another reindex.
+returns. Exit codes: 0 success, 1 some source files (reindex; with --strict also files
+of unknown format) or meetings (fetch) failed, or a runtime error, 2 a usage or
+configuration error, 3 the index is locked by another reindex (or a source folder by
+another fetch).
 """
 
 from __future__ import annotations

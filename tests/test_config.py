@@ -55,8 +55,10 @@ def test_a_portal_source_by_name_alone(tmp_path):
     file = tmp_path / "config.toml"
     file.write_text('[index]\npath = "data/index"\n[[sources]]\nmunicipality = "Hvidovre Kommune"\nportal = "auto"\n'
                     'since = "2020-01-01"\ncommittees = ["Økonomiudvalget"]\n'
-                    '[[sources]]\nmunicipality = "Greve Kommune"\nportal = "http://127.0.0.1:8765/"\n')
-    hvidovre, greve = load_config(file).sources
+                    '[[sources]]\nmunicipality = "Greve Kommune"\nportal = "http://127.0.0.1:8765/"\n'
+                    '[[sources]]\nmunicipality = "Køge Kommune"\n')
+    hvidovre, greve, koege = load_config(file).sources
+    assert (koege.portal, koege.path) == ("https://dagsordener.koege.dk", tmp_path / "data" / "minutes" / "koege")
     assert hvidovre.portal == "https://dagsordener-referater.hvidovre.dk"
     assert hvidovre.path == tmp_path / "data" / "minutes" / "hvidovre"  # need not exist yet
     assert (str(hvidovre.since), hvidovre.committees) == ("2020-01-01", ("Økonomiudvalget",))
@@ -65,6 +67,7 @@ def test_a_portal_source_by_name_alone(tmp_path):
 
 @pytest.mark.parametrize("entry, message", [
     ('municipality = "Aalborg Kommune"\nportal = "auto"', r"Aalborg Kommune does not publish through FirstAgenda \(own web"),
+    ('municipality = "København Kommune"', "has no path, and København Kommune does not publish through FirstAgenda"),
     ('municipality = "Gotham Kommune"\nportal = "auto"', "is not in the table of FirstAgenda portals"),
     ('municipality = "X"\nportal = "http://dagsordener.greve.dk"', "plain http only on 127.0.0.1"),
     ('municipality = "X"\nportal = "ftp://dagsordener.greve.dk"', "is not a portal address"),

@@ -113,8 +113,9 @@ def fetch(config: Config, *, sources: list[str] | None = None, since: date | Non
     chosen = select_sources(config, sources)
     make_client = client or _default_client
     report = FetchReport(dry_run=dry_run)
+    clients: dict[str, PortalClient] = {}  # one per host: its pause holds across sources
     for source in chosen:
-        portal = make_client(source.portal, config.fetch)
+        portal = clients.get(source.portal) or clients.setdefault(source.portal, make_client(source.portal, config.fetch))
         summary = SourceReport(source.municipality, source.portal, str(source.path))
         report.sources.append(summary)
         if dry_run:
