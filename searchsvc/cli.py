@@ -164,7 +164,7 @@ def _fetch(config: Config, *, names: list[str] | None = None, since=None, dry_ru
         click.echo(f"warning: {warning}", err=True)
     if dry_run:
         for source in report.sources:
-            for url in source.written:
+            for url in source.planned:
                 click.echo(f"would fetch: {url}")
     for url, reason in report.failures:
         click.echo(f"failed: {url}: {reason}", err=True)

@@ -207,7 +207,7 @@ def test_since_and_committees_limit_what_is_fetched(tmp_path, portal):
 
 def test_dry_run_lists_and_writes_nothing(config, portal):
     report = run(config, dry_run=True)
-    assert report.total("new") == 15 and len(report.sources[0].written) == 15
+    assert report.total("new") == 15 and len(report.sources[0].planned) == 15
     assert not folder_of(config).exists()
     assert [p for p in portal.requests if "dagsorden" in p] == []
 

@@ -63,7 +63,8 @@ class SourceReport:
     failed: int = 0
     bytes: int = 0
     error: str | None = None  # the committee list could not be read
-    written: list[str] = field(default_factory=list)   # file names (or, dry run, the URLs to fetch)
+    written: list[str] = field(default_factory=list)  # the files written
+    planned: list[str] = field(default_factory=list)  # a dry run: the URLs it would fetch
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _fetch_source(source: SourceConfig, portal: PortalClient, summary: SourceRep
     if dry_run:
         summary.new = sum(1 for _, changed in todo if not changed)
         summary.changed = len(todo) - summary.new
-        summary.written = [portal.url(MEETING_PATH.format(m.id)) for m, _ in todo]
+        summary.planned = [portal.url(MEETING_PATH.format(m.id)) for m, _ in todo]
         summary.bytes = portal.bytes
         return
     try:
