@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
 from .config import Config, load_config
-from .errors import (ConfigError, FetchLocked, IndexLocked, IndexMissing, IndexUnreadable, QueryError,
-                     SearchsvcError)
+from .errors import ConfigError, FetchLocked, IndexLocked, IndexMissing, IndexUnreadable, QueryError, SearchsvcError
 
 # The library is imported inside each command that needs it: `reindex` runs from cron
 # after new minutes arrive, and should not pay for the search side's start-up.
@@ -136,7 +136,7 @@ def _fetch(config: Config, *, names: list[str] | None = None, since=None, dry_ru
     from .jobs.fetch import fetch as run_fetch
 
     show_bar = not quiet and sys.stderr.isatty()
-    bars: dict[str, object] = {}
+    bars: dict[str, Any] = {}
 
     def progress(done: int, total: int) -> None:
         if show_bar:

@@ -185,10 +185,11 @@ def _portal(entry: dict, n: int, municipality: str, file: Path) -> str | None:
     value = entry.get("portal")
     if value is None and "path" not in entry:
         # A source named by its municipality alone is fetched from its portal.
-        if portal_for(municipality) is None:
+        found = portal_for(municipality)
+        if found is None:
             raise ConfigError(f"{file}: sources[{n}] has no path, and {no_portal_reason(municipality)}; "
                               "give the folder of its minutes as path")
-        return portal_for(municipality).base_url
+        return found.base_url
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():

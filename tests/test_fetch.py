@@ -236,14 +236,13 @@ def test_fetch_command_exit_codes(tmp_path, portal, greve_files):
 
 
 def test_reindex_fetch_makes_the_portal_searchable(tmp_path, portal, greve_files):
-    from searchsvc.archive import Archive
-    from searchsvc.search import SearchRequest, search
+    from searchsvc.search import SearchRequest, SearchService
 
     file = portal_config(tmp_path, portal)
     result = CliRunner().invoke(main, ["--config", str(file), "reindex", "--fetch", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "15 new" in result.output and "15 files: 15 parsed" in result.output
-    results = search(Archive(load_config(file).index_path), SearchRequest(q="", per_page=100))
+    results = SearchService.open(load_config(file)).search(SearchRequest(q="", per_page=100))
     expected = sum(len(json.loads(p.read_bytes())["Dagsordenpunkter"]) for p in greve_files)
     assert results.total == expected
     again = CliRunner().invoke(main, ["--config", str(file), "reindex", "--fetch", "--workers", "1"])

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..config import Config, FetchConfig, SourceConfig
@@ -116,8 +116,9 @@ def fetch(config: Config, *, sources: list[str] | None = None, since: date | Non
     report = FetchReport(dry_run=dry_run)
     clients: dict[str, PortalClient] = {}  # one per host: its pause holds across sources
     for source in chosen:
-        portal = clients.get(source.portal) or clients.setdefault(source.portal, make_client(source.portal, config.fetch))
-        summary = SourceReport(source.municipality, source.portal, str(source.path))
+        base_url = source.portal or ""  # select_sources keeps only sources with a portal
+        portal = clients.get(base_url) or clients.setdefault(base_url, make_client(base_url, config.fetch))
+        summary = SourceReport(source.municipality, base_url, str(source.path))
         report.sources.append(summary)
         if dry_run:
             _fetch_source(source, portal, summary, report, since=since, dry_run=True, progress=progress)
@@ -228,7 +229,7 @@ def _download(source: SourceConfig, portal: PortalClient, meeting: ListedMeeting
         (source.path / previous["file"]).unlink(missing_ok=True)
     state.meetings[meeting.id] = {
         "file": name, "released": meeting.released, "kind": meeting.kind,
-        "fetched": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "fetched": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return name
 

@@ -200,7 +200,7 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
         live = datadir.current()
         previous = Store(live) if live is not None else None
         # An index analysed by an older version is rebuilt, not mixed with new terms.
-        if full or live is None or indexer.outdated(live) or previous.outdated():
+        if full or live is None or previous is None or indexer.outdated(live) or previous.outdated():
             generation = datadir.new_generation()
             manifest: dict[str, FileRecord] = {}
         else:
