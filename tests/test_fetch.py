@@ -245,6 +245,9 @@ def test_reindex_fetch_makes_the_portal_searchable(tmp_path, portal, greve_files
     results = SearchService.open(load_config(file)).search(SearchRequest(q="", per_page=100))
     expected = sum(len(json.loads(p.read_bytes())["Dagsordenpunkter"]) for p in greve_files)
     assert results.total == expected
+    # Attendance notes ("Afbud: Bjarke Abel" under the decision) stay out of snippets.
+    hits = SearchService.open(load_config(file)).search(SearchRequest(q="Bjarke Abel", per_page=100)).results
+    assert hits and not [hit["snippet"] for hit in hits if "Afbud" in (hit["snippet"] or "")]
     again = CliRunner().invoke(main, ["--config", str(file), "reindex", "--fetch", "--workers", "1"])
     assert again.exit_code == 0 and "0 new, 0 changed" in again.output and "15 unchanged" in again.output
 

@@ -14,6 +14,7 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..domain.decisions import split_attendance
 from ..domain.model import DECISION_HEADINGS, RESUME_HEADINGS
 from .query import Highlight
 
@@ -22,6 +23,9 @@ CONTEXT_BEFORE = 70
 
 # When matches tie, the decision and the summary say most about an item.
 _PREFERENCE = {heading: 3 for heading in DECISION_HEADINGS} | {h: 2 for h in RESUME_HEADINGS}
+# Sections of decisions (this committee's, and those the case met before), whose
+# attendance notes ("Afbud: NN") are left out of snippets.
+_DECISION_SECTIONS = (*DECISION_HEADINGS, "Sagens forløb")
 
 
 @dataclass(frozen=True)
@@ -47,19 +51,21 @@ def make_snippet(sections: list[dict], highlight: Highlight,
     :param analyze: the index's text analyser in index mode with ``chars=True``: every
         form of a word comes as a token with the word's position and characters.
     """
-    best: tuple[tuple, dict, list[_Match]] | None = None
+    best: tuple[tuple, dict, str, list[_Match]] | None = None
     for position, section in enumerate(sections):
         text = section["text"]
+        if section["heading"] in _DECISION_SECTIONS:
+            text = split_attendance(text)[0]  # who sent apologies is not what was decided
         if not text.strip() or section["heading"] == "Bilag":
             continue
         found = find_matches(text, highlight, analyze)
         score = (len({m.key for m in found}), _PREFERENCE.get(section["heading"], 1), -position)
         if best is None or score > best[0]:
-            best = (score, section, found)
+            best = (score, section, text, found)
     if best is None:
         return None
-    _, section, found = best
-    fragment = _fragment(section["text"], found)
+    _, section, text, found = best
+    fragment = _fragment(text, found)
     heading = section["heading"].strip()
     return f"{html.escape(heading)}: {fragment}" if heading else fragment
 
