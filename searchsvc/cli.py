@@ -151,7 +151,7 @@ def _fetch(config: Config, *, names: list[str] | None = None, since=None, dry_ru
 
     try:
         report = run_fetch(config, sources=names, since=since, dry_run=dry_run, progress=progress)
-    except ValueError as error:
+    except ConfigError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     except FetchLocked as error:

@@ -229,6 +229,10 @@ def test_fetch_command_exit_codes(tmp_path, portal, greve_files):
     assert f"failed: {portal.url}/api/agenda/dagsorden/{meeting_id}: not a meeting document" in failed.output
     unknown = runner.invoke(main, ["--config", str(file), "fetch", "--source", "Roskilde Kommune"])
     assert unknown.exit_code == 2 and "no source with a portal is named" in unknown.output
+    folder_only = tmp_path / "folder.toml"
+    folder_only.write_text(f'[[sources]]\npath = "{tmp_path}"\nmunicipality = "Greve Kommune"\n')
+    no_portal = runner.invoke(main, ["--config", str(folder_only), "fetch"])
+    assert no_portal.exit_code == 2 and "no [[sources]] entry names a portal" in no_portal.output
     with open(tmp_path / "minutes" / "greve" / ".fetch.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         locked = runner.invoke(main, ["--config", str(file), "fetch"])

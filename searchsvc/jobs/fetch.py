@@ -24,7 +24,7 @@ from pathlib import Path
 from ..config import Config, FetchConfig, SourceConfig
 from ..domain.model import split_period
 from ..domain.portals import guid
-from ..errors import FetchError, FetchLocked, ParseError
+from ..errors import ConfigError, FetchError, FetchLocked, ParseError
 from ..sources import MAX_FILE_BYTES
 from ..sources.firstagenda import parse_firstagenda
 from .portal_client import PortalClient
@@ -107,7 +107,8 @@ def fetch(config: Config, *, sources: list[str] | None = None, since: date | Non
     :param progress: called with (meetings downloaded, meetings to download) per portal.
     :param client: makes the HTTP client for a portal (default: ``PortalClient`` with the
         configured pause, timeout and retries).
-    :raise ValueError: ``sources`` names a municipality no source with a portal has.
+    :raise ConfigError: no source has a portal, or ``sources`` names a municipality that
+        no source with a portal has.
     :raise FetchLocked: another fetch is writing one of the source folders.
     """
     started = time.monotonic()
@@ -133,11 +134,11 @@ def fetch(config: Config, *, sources: list[str] | None = None, since: date | Non
 def select_sources(config: Config, names: list[str] | None) -> list[SourceConfig]:
     """The sources with a portal, or those of the named municipalities.
 
-    :raise ValueError: no source has a portal, or a name matches none of them.
+    :raise ConfigError: no source has a portal, or a name matches none of them.
     """
     with_portal = [s for s in config.sources if s.portal]
     if not with_portal:
-        raise ValueError(f"{config.file}: no [[sources]] entry names a portal "
+        raise ConfigError(f"{config.file}: no [[sources]] entry names a portal "
                          "(portal = \"auto\" or portal = \"https://...\")")
     if not names:
         return with_portal
@@ -146,7 +147,7 @@ def select_sources(config: Config, names: list[str] | None) -> list[SourceConfig
     unknown = wanted - {s.municipality.casefold() for s in chosen}
     if unknown:
         known = ", ".join(s.municipality for s in with_portal)
-        raise ValueError(f"no source with a portal is named {', '.join(sorted(unknown))} (there are: {known})")
+        raise ConfigError(f"no source with a portal is named {', '.join(sorted(unknown))} (there are: {known})")
     return chosen
 
 
