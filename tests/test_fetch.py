@@ -280,3 +280,13 @@ def test_fetched_items_link_back_to_the_portal(tmp_path, portal, greve_files):
     assert [a["name"] for a in meeting["attendees"]] == [a["Name"] for a in listed]
     meeting_page = client.get(f"/meetings/{item['meeting_id']}").get_data(as_text=True)
     assert "Mødedeltagere" in meeting_page and listed[0]["Name"] in meeting_page
+
+
+def test_a_portal_that_is_down_is_reported_by_url(tmp_path, greve_files):
+    with PortalReplay(greve_files[:1]) as portal:
+        config = load_config(portal_config(tmp_path, portal))
+    # The server has stopped: its port refuses connections.
+    report = run(config)
+    [(url, why)] = report.failures
+    assert url == portal.url + "/" and why.startswith("connection failed") and "(opening a session)" in why
+    assert report.sources[0].error and report.total("seen") == 0
