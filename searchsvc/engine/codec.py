@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import sys
 import zlib
 from collections.abc import Iterator
 
@@ -28,6 +29,18 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 WHOOSH_VERSION_CHECKED = "2.7.5"
+
+
+def _alias_former_modules() -> None:
+    """Whoosh pickles a schema's analysers with their module path; indexes written
+    before the engine package existed name ``searchsvc.analysis``. Alias it, so that
+    such an index opens (and the next reindex finds it outdated and rebuilds it)."""
+    from . import analysis
+
+    sys.modules.setdefault("searchsvc.analysis", analysis)
+
+
+_alias_former_modules()
 
 # A stored length byte, decoded (Whoosh's ``byte_to_length``), for every byte value.
 LENGTH_OF_BYTE = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)])
