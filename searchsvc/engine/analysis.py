@@ -1,8 +1,12 @@
 """Danish text analysis: a Whoosh pipe of tokenizer and filters, and the term forms.
 
-Every word is indexed at its position in up to three forms, in the same field:
+Every word is indexed at its position in up to four forms, in the same field:
 
 - its **stem** (Danish snowball, cached), so ``klagerne`` finds ``klager``: ``klag``;
+- the stem of its **lemma** (simplemma's Danish dictionary, with the exceptions in
+  ``lemma-exceptions.tsv``) where that differs from the word's own stem, so that forms
+  a suffix stripper cannot relate find each other: ``børn`` is also indexed as ``barn``,
+  ``digitalt`` as ``digital``;
 - the word **as written** (lowercased), marked ``=``, so an exact form can rank above a
   stem-only match: ``=klagerne``;
 - the **parts** of a compound, stemmed and marked ``+``, so ``spildevand`` finds
@@ -23,8 +27,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from importlib import resources
 from typing import Protocol
 
+import simplemma
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.lang.stopwords import stoplists
@@ -43,7 +49,7 @@ STOPWORDS = frozenset(stoplists["da"])
 
 # Bump when the terms a text produces change: an index built by another version is
 # rebuilt in full by the next reindex.
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 
 EXACT_MARK = "="
 PART_MARK = "+"
@@ -111,10 +117,76 @@ _IG_WORD = re.compile(r"^(.{3,}ig)(?:e|t|ere|eres|est|este|st|ste|s|es|en|ens|er
 _IG_NOUNS = ("sigt", "pligt", "svigt", "gigt")
 
 
+def _read_lemma_exceptions() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """The lemma exceptions: whole words, and word endings (written ``-ending``)."""
+    words: dict[str, str] = {}
+    endings: list[tuple[str, str]] = []
+    text = resources.files("searchsvc.engine").joinpath("lemma-exceptions.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, lemma_of, *_ = line.split("\t")
+        if word.startswith("-"):
+            endings.append((word[1:], lemma_of))
+        else:
+            words[word] = lemma_of
+    return words, tuple(sorted(endings, key=lambda pair: -len(pair[0])))
+
+
+_LEMMA_WORDS, _LEMMA_ENDINGS = _read_lemma_exceptions()
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The dictionary form of a lowercase Danish word (``børnene`` → ``barn``).
+
+    Municipal Danish uses some words in a sense the general dictionary does not put
+    first (``ældre``, the elderly, is not ``gammel``; ``udsatte``, vulnerable, is not
+    the verb ``udsætte``): ``lemma-exceptions.tsv`` keeps those, and mends endings the
+    dictionary gets wrong (``-centret`` is ``center``, not ``centrum``).
+
+    >>> lemma("børnene"), lemma("digitalt"), lemma("ældre"), lemma("jobcentret")
+    ('barn', 'digital', 'ældre', 'jobcenter')
+    """
+    found = _LEMMA_WORDS.get(word)
+    if found is not None:
+        return found
+    for ending, replacement in _LEMMA_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending):
+            return word[: -len(ending)] + replacement
+    return simplemma.lemmatize(word, lang="da").lower()
+
+
+def lemma_term(word: str) -> str | None:
+    """The stem of a word's lemma, where it differs from the word's own stem (else None):
+    the extra term a word is indexed and looked up by.
+
+    >>> lemma_term("børn"), lemma_term("barn"), lemma_term("digitalt"), lemma_term("og")
+    ('barn', None, 'digital', None)
+    """
+    if not word.isalpha() or word in STOPWORDS:
+        return None
+    found = stem_term(lemma(word))
+    return found if found != stem_term(word) else None
+
+
+def lemma_holders(words: Iterable[str]) -> dict[str, list[str]]:
+    """For each lemma term, the words indexed under it that do not hold it as a
+    substring (``barn``: ``børn``, ``børnene``): what a text must contain to match it,
+    beside ``findable``'s string."""
+    found: dict[str, list[str]] = {}
+    for word in words:
+        term = lemma_term(word)
+        if term is not None and findable(term) not in fold(word):
+            found.setdefault(term, []).append(word)
+    return found
+
+
 def findable(form: str) -> str:
     """A string that every word indexed under ``form`` holds, lowercased and ``å``-folded
     (for pre-filtering text before analysing it). Forms are such substrings, marks
-    aside, except stems mended by the ``-el`` rule, whose ``l`` then goes too.
+    aside, except stems mended by the ``-el`` rule, whose ``l`` then goes too, and
+    lemma terms of irregular words (``lemma_holders`` lists those).
 
     >>> findable("=regler"), findable("+spildevand"), findable("regl"), findable("midl")
     ('regler', 'spildevand', 'reg', 'mid')
@@ -221,7 +293,8 @@ class DanishFilter(Filter):
 
 
 def index_forms(word: str, dictionary: CompoundDictionary | None = None) -> tuple[str, ...]:
-    """The terms a lowercase word is indexed under: stem, as written, compound parts.
+    """The terms a lowercase word is indexed under: stem, lemma's stem, as written,
+    compound parts.
 
     >>> index_forms("klagerne"), index_forms("og"), index_forms("2025")
     (('klag', '=klagerne'), ('og',), ('2025',))
@@ -230,6 +303,8 @@ def index_forms(word: str, dictionary: CompoundDictionary | None = None) -> tupl
     if not word.isalpha():
         return (stemmed,)
     forms = [stemmed]
+    if (lemmatized := lemma_term(word)) is not None:
+        forms.append(lemmatized)
     if word not in STOPWORDS:
         forms.append(EXACT_MARK + word)
     if dictionary is not None:

@@ -19,7 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from . import codec
-from .analysis import danish_analyzer
+from .analysis import danish_analyzer, lemma_holders
 from .columns import DocTable, PostingCache, SegmentArrays, Vocabulary
 from .compounds import DICTIONARY_FILE, CompoundDictionary
 from .evaluate import Evaluator
@@ -123,7 +123,7 @@ class IndexReader:
         with self._lock:
             if self._forms is None or self._forms[0] != mtime:
                 dictionary = CompoundDictionary.load(self.generation)
-                forms = WordForms(danish_analyzer(dictionary))
+                forms = WordForms(danish_analyzer(dictionary), unlike=lemma_holders(dictionary.counts))
                 forms.start_learning(dictionary.counts)
                 self._forms = (mtime, forms)
             return self._forms[1]

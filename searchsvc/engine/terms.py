@@ -11,7 +11,7 @@ import re
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import EXACT_MARK, STOPWORDS, exact_term, part_term, stem_term
+from .analysis import EXACT_MARK, STOPWORDS, exact_term, lemma_term, part_term, stem_term
 
 FIELD = "body"
 # Fallback spellings for keyboards without æ and ø.
@@ -30,7 +30,8 @@ class Terms:
     def is_known(self, word: str) -> bool:
         """Whether a lowercase word is found at all: by stem, as written or as a compound part."""
         return any(self.document_frequency(term) for term in
-                   (stem_term(word), exact_term(word) or stem_term(word), part_term(word)))
+                   (stem_term(word), lemma_term(word) or stem_term(word), exact_term(word) or stem_term(word),
+                    part_term(word)))
 
     def close_words(self, word: str, limit: int = 5) -> list[str]:
         """Indexed words within a small edit distance of ``word``, closest and most frequent

@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from itertools import compress, filterfalse
 from typing import Any
 
@@ -55,7 +55,9 @@ class Token:
 class WordForms:
     """An analyser's index forms per word, remembered, and the words per form."""
 
-    def __init__(self, analyzer) -> None:
+    def __init__(self, analyzer, unlike: Mapping[str, Iterable[str]] | None = None) -> None:
+        """:param unlike: for forms that some words are indexed under without holding
+            them (a lemma: ``barn`` for ``børn``), those words (``analysis.lemma_holders``)."""
         self.analyzer = analyzer
         items = getattr(analyzer, "items", None) or []
         self.per_word = (
@@ -73,6 +75,7 @@ class WordForms:
         self.learned: list[str] = []
         self.epoch = 0
         self.lock = threading.RLock()
+        self.unlike = {form: tuple(fold(w) for w in words) for form, words in (unlike or {}).items()}
 
     def analyze(self, text: str) -> list[Token]:
         """The analyser's own tokens (index mode, positions and characters)."""
@@ -183,7 +186,11 @@ def snippet_analyzer(words: WordForms, forms: Iterable[str], prefixes: Iterable[
         wanted.update(word for word, word_forms in late if is_wanted(word_forms))
         seen.update(new)
 
-    needles = tuple({findable(form) for form in (*forms, *prefixes)}) if words.danish else ("",)
+    needles: tuple[str, ...] = ("",)
+    if words.danish:
+        found = {findable(form) for form in (*forms, *prefixes)}
+        found.update(word for form in forms for word in words.unlike.get(form, ()))
+        needles = tuple(found)
     pattern = words.pattern
     assert pattern is not None  # a per-word analyser's tokenizer
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from ..domain.journal import is_journal_number
 from ..engine import nodes
-from ..engine.analysis import exact_term, fold, is_stopword, part_term, stem_term
+from ..engine.analysis import exact_term, fold, is_stopword, lemma_term, part_term, stem_term
 from ..engine.compounds import MIN_PART
 from ..engine.terms import Terms
 from .ranking import DEFAULT_RANKING, Ranking
@@ -172,6 +172,8 @@ def _forms(word: str, context: _Context, negated: bool) -> list[tuple[str, float
     forms: dict[str, float] = {}
     for spelling, weight in spellings:
         candidates = [(stem_term(spelling), weight)]
+        if ranking.lemma_weight and (lemmatized := lemma_term(spelling)) is not None:
+            candidates.append((lemmatized, weight * ranking.lemma_weight))
         if not negated:
             exact = exact_term(spelling)
             if exact is not None and exact != candidates[0][0] and ranking.exact_bonus:
@@ -216,17 +218,23 @@ def _prefix(node: Word, fields: dict[str, float], context: _Context, negated: bo
 
 
 def _phrase(node: Phrase, context: _Context, negated: bool) -> nodes.Node:
+    ranking = context.ranking
     stems = tuple(stem_term(w) for w in node.words)
     exact = tuple(exact_term(w) or stem_term(w) for w in node.words)
+    # Every word is indexed under its lemma's stem (as its stem, or beside it): the
+    # phrase through lemmas ("børnenes skolevej" in "barnets skolevej").
+    lemmas = tuple(lemma_term(w) or stem_term(w) for w in node.words) if ranking.lemma_weight else stems
     if not negated:
-        context.highlight.phrases.append(tuple(frozenset({s, e}) for s, e in zip(stems, exact)))
+        context.highlight.phrases.append(tuple(frozenset({s, e, m}) for s, e, m in zip(stems, exact, lemmas)))
     alternatives: list[nodes.Node] = []
-    for name, weight in _fields(node.field, context.ranking).items():
+    for name, weight in _fields(node.field, ranking).items():
         if name == "journal":
             continue
         alternatives.append(nodes.Phrase(name, stems, boost=weight))
-        if exact != stems and not negated and context.ranking.exact_bonus:
-            alternatives.append(nodes.Phrase(name, exact, boost=weight * context.ranking.exact_bonus))
+        if lemmas != stems:
+            alternatives.append(nodes.Phrase(name, lemmas, boost=weight * ranking.lemma_weight))
+        if exact != stems and not negated and ranking.exact_bonus:
+            alternatives.append(nodes.Phrase(name, exact, boost=weight * ranking.exact_bonus))
     return nodes.Or(tuple(alternatives))
 
 

@@ -21,6 +21,7 @@ class Ranking:
     """
 
     exact_bonus: float = 0.5        # added when the word is found as written
+    lemma_weight: float = 1.0       # the word's lemma (børn for barn), where its stem differs
     part_weight: float = 0.3        # a compound part instead of a whole word
     variant_weight: float = 0.9     # æ/ø spelling of a word typed with ae/oe
     fuzzy_weight: float = 0.5       # a close spelling, in a lenient retry
