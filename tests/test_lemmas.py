@@ -77,3 +77,10 @@ def test_a_phrase_matches_through_lemmas(service):
     inflected = service.search(SearchRequest(q='"digitalt jobcenter"'))
     assert exact.total >= 1
     assert {h["id"] for h in exact.results} <= {h["id"] for h in inflected.results}
+
+
+@pytest.mark.parametrize("forms", [("børn", "børnene", "barn"), ("digitalt", "digital", "digitale"),
+                                   ("jobcenter", "jobcentret", "jobcenteret")])
+def test_every_form_finds_the_same_items(service, forms):
+    totals = {form: service.search(SearchRequest(q=form)).total for form in forms}
+    assert len(set(totals.values())) == 1 and min(totals.values()) > 0, totals

@@ -45,6 +45,8 @@ class CompoundDictionary(Protocol):
 
     def all_parts(self, word: str) -> list[str]: ...
 
+    def known(self, word: str) -> bool: ...
+
 STOPWORDS = frozenset(stoplists["da"])
 
 # Bump when the terms a text produces change: an index built by another version is
@@ -168,6 +170,24 @@ def lemma_term(word: str) -> str | None:
         return None
     found = stem_term(lemma(word))
     return found if found != stem_term(word) else None
+
+
+def part_lemma_term(part: str, dictionary: CompoundDictionary) -> str | None:
+    """The lemma term of a compound part, where it differs from the part's stem. A part
+    ending in a linking ``e`` or ``s`` is looked up without it when that is a word of
+    the corpus (``børne`` in ``børneudvalget`` is ``børn``, lemma ``barn``).
+
+    >>> class Known:
+    ...     def known(self, word): return word == "børn"
+    ...     def all_parts(self, word): return []
+    >>> part_lemma_term("børne", Known()), part_lemma_term("skole", Known())
+    ('barn', None)
+    """
+    base = part
+    if part[-1:] in ("e", "s") and len(part) > 4 and dictionary.known(part[:-1]):
+        base = part[:-1]
+    found = lemma_term(base) or stem_term(base)
+    return found if found != stem_term(part) else None
 
 
 def lemma_holders(words: Iterable[str]) -> dict[str, list[str]]:
@@ -308,7 +328,10 @@ def index_forms(word: str, dictionary: CompoundDictionary | None = None) -> tupl
     if word not in STOPWORDS:
         forms.append(EXACT_MARK + word)
     if dictionary is not None:
-        forms += [part_term(p) for p in dictionary.all_parts(word)]
+        for part in dictionary.all_parts(word):
+            forms.append(part_term(part))
+            if (lemmatized := part_lemma_term(part, dictionary)) is not None:
+                forms.append(PART_MARK + lemmatized)
     return tuple(dict.fromkeys(forms))
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from ..domain.journal import is_journal_number
 from ..engine import nodes
-from ..engine.analysis import exact_term, fold, is_stopword, lemma_term, part_term, stem_term
+from ..engine.analysis import PART_MARK, exact_term, fold, is_stopword, lemma_term, part_term, stem_term
 from ..engine.compounds import MIN_PART
 from ..engine.terms import Terms
 from .ranking import DEFAULT_RANKING, Ranking
@@ -181,6 +181,8 @@ def _forms(word: str, context: _Context, negated: bool) -> list[tuple[str, float
             if (ranking.part_weight and spelling.isalpha() and len(spelling) >= MIN_PART
                     and not is_stopword(spelling)):
                 candidates.append((part_term(spelling), weight * ranking.part_weight))
+                if ranking.lemma_weight and (lemmatized := lemma_term(spelling)) is not None:
+                    candidates.append((PART_MARK + lemmatized, weight * ranking.part_weight * ranking.lemma_weight))
         for term, term_weight in candidates:
             forms[term] = max(forms.get(term, 0.0), term_weight)
     return list(forms.items())
