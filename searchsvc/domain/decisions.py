@@ -43,6 +43,10 @@ import re
 
 from . import decision_rules as rules
 
+# Bump when the rules below change what a text is classified as: a reindex then
+# reclassifies every item (a full rebuild) instead of keeping the old keys.
+RULES_VERSION = 2
+
 DECISION_LABELS: dict[str, str] = {
     "godkendt": "Godkendt",
     "taget-til-efterretning": "Taget til efterretning",

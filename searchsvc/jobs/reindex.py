@@ -21,13 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..config import Config, SourceConfig
+from ..domain.decisions import RULES_VERSION
 from ..engine import writer as indexer
 from ..errors import IndexUnreadable, IndexWriteError, ParseError, UnknownFormat, is_damage
 from ..processes import die_with_parent
 from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source, unknown_reason
 from ..sources.companions import ExportIndex
 from ..store.generations import DataDir
-from ..store.items import FileRecord, Store, item_row
+from ..store.items import FileRecord, Store
+from ..store.rows import item_row
 
 # Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 16
@@ -199,8 +201,9 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
         datadir.remove_stale()
         live = datadir.current()
         previous = Store(live) if live is not None else None
-        # An index analysed by an older version is rebuilt, not mixed with new terms.
-        if full or live is None or previous is None or indexer.outdated(live) or previous.outdated():
+        # An index analysed or classified by an older version is rebuilt, not mixed with new terms.
+        reason = _rebuild_reason(live, previous) if not full and live is not None and previous is not None else None
+        if full or live is None or previous is None or reason:
             generation = datadir.new_generation()
             manifest: dict[str, FileRecord] = {}
         else:
@@ -209,6 +212,8 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
         store = Store(generation)
         ix = indexer.open_index(generation)
         report = ReindexReport()
+        if reason:
+            report.warnings.append(f"rebuilt in full: {reason}")
         try:
             if generation is live:
                 _repair(store, ix, report)
@@ -338,7 +343,19 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
             indexer.write_changes(ix, remove_sources=changed_sources, remove_ids=ids, add_rows=add_rows,
                                   procs=workers)
         store.set_index_commit(indexer.latest_commit(ix))
+        store.set_state("decision_rules", str(RULES_VERSION))
     indexer.drop_old_commits(ix)
+
+
+def _rebuild_reason(live: Path, previous: Store) -> str | None:
+    """Why the live generation cannot take an incremental run, or None when it can."""
+    if indexer.outdated(live):
+        return "the index was built by another version of the analysis"
+    if previous.outdated():
+        return "the item store lacks the newest columns"
+    if previous.state("decision_rules") != str(RULES_VERSION):
+        return "the decisions were classified by other rules"
+    return None
 
 
 def _count_not_ok(record: FileRecord, report: ReindexReport) -> None:

@@ -15,76 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.model import Item, Meeting
+from ..domain.model import Meeting
 from ..errors import NotFound
+from .rows import JSON_COLUMNS, SCHEMA, decode_row, item_row, open_read_only
 
 STORE_FILE = "items.sqlite"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
-    municipality TEXT NOT NULL,
-    format TEXT,
-    size INTEGER,
-    mtime_ns INTEGER,
-    hash TEXT,
-    parsed_at TEXT,
-    status TEXT NOT NULL,          -- 'ok', 'error', 'unknown' (not minutes) or 'attachment' (of an export)
-    error TEXT,
-    items INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS meetings (
-    id TEXT PRIMARY KEY,
-    municipality TEXT NOT NULL,
-    committee TEXT NOT NULL,
-    period TEXT,
-    date TEXT NOT NULL,
-    time TEXT,
-    place TEXT,
-    source_path TEXT NOT NULL,
-    source_url TEXT,
-    attendees TEXT                 -- JSON list of {"name", "absent"}
-);
-CREATE TABLE IF NOT EXISTS items (
-    id TEXT PRIMARY KEY,
-    meeting_id TEXT NOT NULL,
-    source_path TEXT NOT NULL,
-    source_hash TEXT,
-    municipality TEXT NOT NULL,
-    committee TEXT NOT NULL,
-    period TEXT,
-    date TEXT NOT NULL,
-    time TEXT,
-    place TEXT,
-    item_number INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    journal_number TEXT,
-    kle_main_group TEXT,
-    kle_group TEXT,
-    kle_subject TEXT,
-    kle_facet TEXT,
-    decisions TEXT NOT NULL,       -- JSON list of keys
-    decision_text TEXT,
-    attendance TEXT,
-    closed INTEGER NOT NULL,
-    sections TEXT NOT NULL,        -- JSON list of {"heading", "text"}
-    attachments TEXT NOT NULL,     -- JSON list of titles
-    source_url TEXT,               -- the item's public page at the publisher
-    attachment_urls TEXT           -- JSON list, in the order of attachments (null where unknown)
-);
--- The Whoosh commit that holds exactly the committed items: readers open that one.
-CREATE TABLE IF NOT EXISTS state (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS items_meeting ON items (meeting_id, item_number);
-CREATE INDEX IF NOT EXISTS items_source ON items (source_path);
-CREATE INDEX IF NOT EXISTS items_journal ON items (journal_number);
-CREATE INDEX IF NOT EXISTS meetings_source ON meetings (source_path);
-"""
-
-_JSON_COLUMNS = ("decisions", "sections", "attachments", "attachment_urls", "attendees")
-
 
 @dataclass(frozen=True)
 class FileRecord:
@@ -105,65 +40,6 @@ class ItemChanges:
     added: list[str]
     updated: list[str]
     removed: list[str]
-
-
-def item_row(item: Item) -> dict:
-    """The store's row for an item (JSON columns still as Python values)."""
-    kle = item.kle
-    return {
-        "id": item.id,
-        "meeting_id": item.meeting_id,
-        "source_path": item.source_path,
-        "source_hash": item.source_hash,
-        "municipality": item.municipality,
-        "committee": item.committee,
-        "period": item.period,
-        "date": item.date.isoformat(),
-        "time": item.time,
-        "place": item.place,
-        "item_number": item.item_number,
-        "title": item.title,
-        "journal_number": item.journal_number,
-        "kle_main_group": kle.main_group if kle else None,
-        "kle_group": kle.group if kle else None,
-        "kle_subject": kle.subject if kle else None,
-        "kle_facet": kle.facet if kle else None,
-        "decisions": item.decisions,
-        "decision_text": item.decision_text,
-        "attendance": item.attendance,
-        "closed": item.closed,
-        "sections": [{"heading": s.heading, "text": s.text} for s in item.sections],
-        "attachments": item.attachments,
-        "source_url": item.source_url,
-        "attachment_urls": item.attachment_urls,
-    }
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    """A connection to a store in a folder this process cannot write (a read-only mount,
-    a copy): read as it is. SQLite reads a WAL database there when its shared-memory
-    file exists; otherwise only as immutable, which is right while nothing can write."""
-    for options in ("mode=ro", "immutable=1"):
-        connection = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True, timeout=30,
-                                     isolation_level=None)
-        try:
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            connection.close()
-            continue
-        connection.row_factory = sqlite3.Row
-        return connection
-    raise sqlite3.OperationalError(f"cannot open {path} read-only")
-
-
-def _decode(row: sqlite3.Row) -> dict:
-    record = dict(row)
-    for column in _JSON_COLUMNS:
-        if column in record and record[column] is not None:
-            record[column] = json.loads(record[column])
-    if "closed" in record:
-        record["closed"] = bool(record["closed"])
-    return record
 
 
 class Store:
@@ -187,7 +63,7 @@ class Store:
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None and self.path.exists() and not os.access(self.path.parent, os.W_OK):
-            connection = self._local.connection = _read_only(self.path)
+            connection = self._local.connection = open_read_only(self.path)
         if connection is None:
             if self.create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -198,7 +74,7 @@ class Store:
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
-            connection.executescript(_SCHEMA)
+            connection.executescript(SCHEMA)
             self._local.connection = connection
         return connection
 
@@ -222,21 +98,30 @@ class Store:
 
     # -- the index commit that matches the store --------------------------------------
 
-    def index_commit(self) -> int | None:
-        """The Whoosh commit (TOC generation) that holds exactly the committed items, or
-        None for a store written before it was recorded."""
+    def state(self, name: str) -> str | None:
+        """A recorded value (``index_commit``, ``decision_rules``), or None."""
         try:
-            row = self.db.execute("SELECT value FROM state WHERE name = 'index_commit'").fetchone()
+            row = self.db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
         except sqlite3.OperationalError as error:
             if "no such table" not in str(error):  # an older store, opened read-only
                 raise
             return None
-        return int(row[0]) if row else None
+        return row[0] if row else None
+
+    def set_state(self, name: str, value: str) -> None:
+        """Record a value; inside the transaction that writes what it describes."""
+        self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, value))
+
+    def index_commit(self) -> int | None:
+        """The Whoosh commit (TOC generation) that holds exactly the committed items, or
+        None for a store written before it was recorded."""
+        value = self.state("index_commit")
+        return int(value) if value is not None else None
 
     def set_index_commit(self, commit: int) -> None:
         """Record the Whoosh commit that matches the items; call it inside the transaction
         that writes them, so that the two change together."""
-        self.db.execute("INSERT OR REPLACE INTO state VALUES ('index_commit', ?)", (str(commit),))
+        self.set_state("index_commit", str(commit))
 
     # -- the manifest of source files ------------------------------------------------
 
@@ -278,7 +163,7 @@ class Store:
             )
             for item in meeting.items:
                 row = item_row(item)
-                for column in _JSON_COLUMNS:
+                for column in JSON_COLUMNS:
                     if column in row:
                         row[column] = json.dumps(row[column], ensure_ascii=False)
                 columns = ", ".join(row)
@@ -317,7 +202,7 @@ class Store:
         row = self.db.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None:
             raise NotFound(f"no item with id {item_id!r}")
-        return _decode(row)
+        return decode_row(row)
 
     def items(self, ids: list[str], columns: str = "*") -> dict[str, dict]:
         """Items by id (those that exist), keyed by id."""
@@ -326,13 +211,13 @@ class Store:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(f"SELECT {columns} FROM items WHERE id IN ({marks})", chunk):
-                found[row["id"]] = _decode(row)
+                found[row["id"]] = decode_row(row)
         return found
 
     def iter_items(self) -> Iterator[dict]:
         """Every stored item, for rebuilding the index."""
         for row in self.db.execute("SELECT * FROM items ORDER BY id"):
-            yield _decode(row)
+            yield decode_row(row)
 
     def item_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM items")}
@@ -349,7 +234,7 @@ class Store:
             " ORDER BY date, time, committee, item_number",
             (journal_number, municipality),
         )
-        return [_decode(r) for r in rows]
+        return [decode_row(r) for r in rows]
 
     def items_numbered(self, id_prefix: str, date: str, number: int) -> list[tuple[str, str]]:
         """(id, committee) of the items numbered ``number`` on a date, ids starting ``id_prefix``."""
@@ -372,13 +257,13 @@ class Store:
         row = self.db.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
         if row is None:
             raise NotFound(f"no meeting with id {meeting_id!r}")
-        meeting = _decode(row)
+        meeting = decode_row(row)
         items = self.db.execute(
             "SELECT id, item_number, title, journal_number, decisions, decision_text, closed"
             " FROM items WHERE meeting_id = ? ORDER BY item_number",
             (meeting_id,),
         )
-        meeting["items"] = [_decode(r) for r in items]
+        meeting["items"] = [decode_row(r) for r in items]
         return meeting
 
     def committees(self) -> list[dict]:
@@ -397,7 +282,7 @@ class Store:
             " FROM meetings m WHERE municipality = ? AND committee = ? ORDER BY date DESC, time DESC",
             (municipality, committee),
         )
-        return [_decode(r) for r in rows]
+        return [decode_row(r) for r in rows]
 
     def counts(self, column: str) -> list[tuple[str, int]]:
         """Item counts by a plain column, largest first."""

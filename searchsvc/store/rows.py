@@ -1,0 +1,133 @@
+"""The store's rows: its SQL schema, items as rows, and rows read back as plain data."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from ..domain.model import Item
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    municipality TEXT NOT NULL,
+    format TEXT,
+    size INTEGER,
+    mtime_ns INTEGER,
+    hash TEXT,
+    parsed_at TEXT,
+    status TEXT NOT NULL,          -- 'ok', 'error', 'unknown' (not minutes) or 'attachment' (of an export)
+    error TEXT,
+    items INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS meetings (
+    id TEXT PRIMARY KEY,
+    municipality TEXT NOT NULL,
+    committee TEXT NOT NULL,
+    period TEXT,
+    date TEXT NOT NULL,
+    time TEXT,
+    place TEXT,
+    source_path TEXT NOT NULL,
+    source_url TEXT,
+    attendees TEXT                 -- JSON list of {"name", "absent"}
+);
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    source_hash TEXT,
+    municipality TEXT NOT NULL,
+    committee TEXT NOT NULL,
+    period TEXT,
+    date TEXT NOT NULL,
+    time TEXT,
+    place TEXT,
+    item_number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    journal_number TEXT,
+    kle_main_group TEXT,
+    kle_group TEXT,
+    kle_subject TEXT,
+    kle_facet TEXT,
+    decisions TEXT NOT NULL,       -- JSON list of keys
+    decision_text TEXT,
+    attendance TEXT,
+    closed INTEGER NOT NULL,
+    sections TEXT NOT NULL,        -- JSON list of {"heading", "text"}
+    attachments TEXT NOT NULL,     -- JSON list of titles
+    source_url TEXT,               -- the item's public page at the publisher
+    attachment_urls TEXT           -- JSON list, in the order of attachments (null where unknown)
+);
+-- The Whoosh commit that holds exactly the committed items: readers open that one.
+CREATE TABLE IF NOT EXISTS state (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_meeting ON items (meeting_id, item_number);
+CREATE INDEX IF NOT EXISTS items_source ON items (source_path);
+CREATE INDEX IF NOT EXISTS items_journal ON items (journal_number);
+CREATE INDEX IF NOT EXISTS meetings_source ON meetings (source_path);
+"""
+
+JSON_COLUMNS = ("decisions", "sections", "attachments", "attachment_urls", "attendees")
+
+
+def item_row(item: Item) -> dict:
+    """The store's row for an item (JSON columns still as Python values)."""
+    kle = item.kle
+    return {
+        "id": item.id,
+        "meeting_id": item.meeting_id,
+        "source_path": item.source_path,
+        "source_hash": item.source_hash,
+        "municipality": item.municipality,
+        "committee": item.committee,
+        "period": item.period,
+        "date": item.date.isoformat(),
+        "time": item.time,
+        "place": item.place,
+        "item_number": item.item_number,
+        "title": item.title,
+        "journal_number": item.journal_number,
+        "kle_main_group": kle.main_group if kle else None,
+        "kle_group": kle.group if kle else None,
+        "kle_subject": kle.subject if kle else None,
+        "kle_facet": kle.facet if kle else None,
+        "decisions": item.decisions,
+        "decision_text": item.decision_text,
+        "attendance": item.attendance,
+        "closed": item.closed,
+        "sections": [{"heading": s.heading, "text": s.text} for s in item.sections],
+        "attachments": item.attachments,
+        "source_url": item.source_url,
+        "attachment_urls": item.attachment_urls,
+    }
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection to a store in a folder this process cannot write (a read-only mount,
+    a copy): read as it is. SQLite reads a WAL database there when its shared-memory
+    file exists; otherwise only as immutable, which is right while nothing can write."""
+    for options in ("mode=ro", "immutable=1"):
+        connection = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True, timeout=30,
+                                     isolation_level=None)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            connection.close()
+            continue
+        connection.row_factory = sqlite3.Row
+        return connection
+    raise sqlite3.OperationalError(f"cannot open {path} read-only")
+
+
+def decode_row(row: sqlite3.Row) -> dict:
+    record = dict(row)
+    for column in JSON_COLUMNS:
+        if column in record and record[column] is not None:
+            record[column] = json.loads(record[column])
+    if "closed" in record:
+        record["closed"] = bool(record["closed"])
+    return record
