@@ -24,7 +24,7 @@ from searchsvc.search.evaluation import evaluate, evaluate_baseline, load_judgem
 HERE = Path(__file__).resolve().parent
 
 # Cumulative steps: (label, the Ranking fields switched on).
-OFF = Ranking(exact_bonus=0, part_weight=0, variant_weight=0, fuzzy_weight=0, proximity_boost=0,
+OFF = Ranking(exact_bonus=0, lemma_weight=0, part_weight=0, variant_weight=0, fuzzy_weight=0, proximity_boost=0,
               compound_bonus=0, optional_function_words=False, journal_first=False, lenient_retry=False)
 FULL = DEFAULT_RANKING
 STEPS = [
@@ -36,6 +36,7 @@ STEPS = [
     ("+ parts of one compound rank together", {"compound_bonus"}),
     ("+ phrase proximity", {"proximity_boost"}),
     ("+ lenient retry (close spellings, any word)", {"fuzzy_weight", "lenient_retry"}),
+    ("+ lemmas (børn for barn, digitalt for digital)", {"lemma_weight"}),
 ]
 
 
