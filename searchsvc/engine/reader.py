@@ -25,7 +25,7 @@ from .compounds import DICTIONARY_FILE, CompoundDictionary
 from .evaluate import Evaluator
 from .nodes import Node
 from .schema import WHOOSH_DIR, whoosh_storage
-from .terms import Terms
+from .terms import Spellings, Terms
 from .tokens import WordForms
 
 
@@ -41,10 +41,11 @@ class Snapshot:
     searcher: Searcher
     table: DocTable
     word_forms: WordForms
+    spellings: Spellings
     terms: Terms = field(init=False)
 
     def __post_init__(self) -> None:
-        self.terms = Terms(self.searcher.reader())
+        self.terms = Terms(self.searcher.reader(), self.spellings)
 
     @property
     def commit(self) -> int:
@@ -87,7 +88,7 @@ class IndexReader:
         self._vocabulary = Vocabulary()
         self._postings = PostingCache()
         self._tables: dict[int, DocTable] = {}
-        self._forms: tuple[int, WordForms] | None = None
+        self._words: tuple[int, WordForms, Spellings] | None = None
 
     def open(self, commit: int | None) -> Snapshot:
         """A snapshot of one commit (the newest when ``commit`` is None).
@@ -105,25 +106,27 @@ class IndexReader:
                 table = DocTable.build(searcher.reader(), self._vocabulary, self._segments, self._postings)
                 # Threads still on the previous snapshot keep their own reference to it.
                 self._tables = {key: table}
-        return Snapshot(searcher, table, self.word_forms())
+        _, forms, spellings = self._vocabulary_views()
+        return Snapshot(searcher, table, forms, spellings)
 
     @staticmethod
     def is_current(snapshot: Snapshot, commit: int | None) -> bool:
         """Whether a snapshot is the one to read for the commit the store names."""
         return commit == snapshot.commit or (commit is None and snapshot.searcher.up_to_date())
 
-    def word_forms(self) -> WordForms:
-        """The snippet word forms of the analyser with this generation's compound
-        dictionary, so that snippets mark compound parts as the index found them;
-        made anew when a reindex extends the dictionary."""
+    def _vocabulary_views(self) -> tuple[int, WordForms, Spellings]:
+        """What is made from the generation's compound dictionary (its word counts): the
+        snippet word forms of the analyser with that dictionary, so that snippets mark
+        compound parts as the index found them, and the close-spelling index. Made anew
+        when a reindex extends the dictionary."""
         try:
             mtime = (self.generation / DICTIONARY_FILE).stat().st_mtime_ns
         except FileNotFoundError:
             mtime = 0
         with self._lock:
-            if self._forms is None or self._forms[0] != mtime:
+            if self._words is None or self._words[0] != mtime:
                 dictionary = CompoundDictionary.load(self.generation)
                 forms = WordForms(danish_analyzer(dictionary), unlike=lemma_holders(dictionary.counts))
                 forms.start_learning(dictionary.counts)
-                self._forms = (mtime, forms)
-            return self._forms[1]
+                self._words = (mtime, forms, Spellings(dictionary.counts))
+            return self._words

@@ -1,15 +1,20 @@
 """The index vocabulary of one snapshot: "did you mean", typo and æ/ø/å look-ups.
 
 Every word is indexed as written (``=borgerdialog``, see ``analysis.py``), so the
-``body`` field's terms are the corpus vocabulary, with document frequencies.
+``body`` field's terms are the corpus vocabulary, with document frequencies. Close
+spellings are found without walking the term dictionary: ``Spellings`` holds the
+generation's words (the compound dictionary's counts, which every indexed word enters)
+by first letter, and rapidfuzz's C++ edit distances pick the close ones.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 
-from whoosh.support.levenshtein import damerau_levenshtein
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from .analysis import EXACT_MARK, STOPWORDS, exact_term, lemma_term, part_term, stem_term
 
@@ -18,11 +23,30 @@ FIELD = "body"
 _FALLBACKS = (("ae", "æ"), ("oe", "ø"))
 
 
+class Spellings:
+    """The words of a generation as written, grouped by first letter, for close spellings."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        by_letter: dict[str, list[str]] = {}
+        for word in words:
+            if word not in STOPWORDS:
+                by_letter.setdefault(word[0], []).append(word)
+        self.by_letter = {letter: sorted(found) for letter, found in by_letter.items()}
+
+    def within(self, word: str, maxdist: int) -> list[str]:
+        """The words within ``maxdist`` edits of ``word`` (adjacent transpositions count as one),
+        with its first letter, as Whoosh's ``terms_within`` finds them."""
+        candidates = self.by_letter.get(word[:1], [])
+        found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
+        return [candidate for candidate, _, _ in found]
+
+
 class Terms:
     """Look-ups in a reader's vocabulary (a snapshot's)."""
 
-    def __init__(self, reader) -> None:
+    def __init__(self, reader, spellings: Spellings) -> None:
         self.reader = reader
+        self.spellings = spellings
 
     def document_frequency(self, term: str) -> int:
         return self.reader.doc_frequency(FIELD, term)
@@ -41,11 +65,11 @@ class Terms:
             return []
         maxdist = 1 if len(word) < 8 else 2
         found = []
-        for term in self.reader.terms_within(FIELD, EXACT_MARK + word, maxdist, prefix=len(EXACT_MARK) + 1):
-            candidate = term[len(EXACT_MARK):]
-            if candidate == word or candidate in STOPWORDS:
+        for candidate in self.spellings.within(word, maxdist):
+            frequency = self.document_frequency(EXACT_MARK + candidate)
+            if candidate == word or not frequency:  # not (or no longer) in this snapshot
                 continue
-            found.append((damerau_levenshtein(candidate, word), -self.document_frequency(term), candidate))
+            found.append((OSA.distance(candidate, word), -frequency, candidate))
         return [candidate for _, _, candidate in sorted(found)[:limit]]
 
     def correction(self, word: str) -> str | None:

@@ -34,6 +34,10 @@ from .syntax import MAX_QUERY_CHARS, Group, Negation, Node, Phrase, Word, parse,
 __all__ = ["MAX_QUERY_CHARS", "Highlight", "ParsedQuery", "build", "parse", "parse_query", "positive_words", "tidy"]
 
 
+# Words of one query looked up by their close spellings, at most.
+MAX_RESPELLED = 20
+
+
 @dataclass
 class Highlight:
     """What a snippet marks: each query word's index forms, each phrase's forms by
@@ -164,7 +168,8 @@ def _forms(word: str, context: _Context, negated: bool) -> list[tuple[str, float
     if terms is not None and not negated:
         if ranking.variant_weight:
             spellings += [(v, ranking.variant_weight) for v in terms.letter_variants(word)]
-        if context.mode != "strict" and ranking.fuzzy_weight and not terms.is_known(word):
+        if (context.mode != "strict" and ranking.fuzzy_weight and len(context.respellings) < MAX_RESPELLED
+                and not terms.is_known(word)):
             close = terms.close_words(word)
             if close:
                 context.respellings[word] = close

@@ -7,6 +7,7 @@ snapshot and store, and caches what it returns.
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 
@@ -20,6 +21,13 @@ from .query import ParsedQuery, parse_query, positive_words
 from .ranking import Ranking
 from .request import SearchRequest, SearchResults
 from .snippets import make_snippet
+
+# A search spends at most this long before it skips the extras (the lenient retries and
+# "did you mean"), so that one long query cannot hold a server process for seconds.
+EXTRAS_SECONDS = 0.5
+OUT_OF_TIME = "Søgningen var for omfattende til at prøve lignende stavemåder; prøv med færre ord."
+# Distinct words of one query checked for a likely correction, at most.
+MAX_CORRECTED = 20
 
 
 def _filter_mask(request: SearchRequest, snapshot: Snapshot) -> np.ndarray | None:
@@ -48,6 +56,7 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
 
     :param snippets: False leaves each result's ``snippet`` None.
     """
+    started = time.monotonic()
     table = snapshot.table
     terms = snapshot.terms
     parsed: ParsedQuery = parse_query(request.q, terms, ranking=ranking)
@@ -63,6 +72,9 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     if not docnums.any() and parsed.tree is not None and ranking.lenient_retry:
         # Nothing matched every word as typed: retry with close spellings, then any word.
         for mode in ("fuzzy", "any"):
+            if time.monotonic() - started > EXTRAS_SECONDS:
+                messages.append(OUT_OF_TIME)
+                break
             retry = parse_query(request.q, terms, mode=mode, ranking=ranking)
             if retry.query == parsed.query:
                 continue
@@ -74,7 +86,11 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     if not docnums.any() and parsed.tree is not None:
         messages.append("Ingen resultater. Prøv andre eller færre ord"
                         + (", eller fjern en afgrænsning." if filter_mask is not None else "."))
-    suggestion = _suggestion(terms, parsed, request.q)
+    suggestion = None
+    if time.monotonic() - started <= EXTRAS_SECONDS:
+        suggestion = _suggestion(terms, parsed, request.q)
+    elif OUT_OF_TIME not in messages:
+        messages.append(OUT_OF_TIME)
     total = int(docnums.sum())
     counts = {facet.name: table.counts(facet.field, docnums) for facet in FACETS}
 
@@ -137,7 +153,7 @@ def _suggestion(terms: Terms, parsed: ParsedQuery, typed: str) -> str | None:
     """The query with unknown or misspelt words replaced by the index's likely word, when
     there is one ("did you mean")."""
     suggestion = typed
-    for word in dict.fromkeys(positive_words(parsed.tree)):
+    for word in list(dict.fromkeys(positive_words(parsed.tree)))[:MAX_CORRECTED]:
         corrected = terms.correction(word)
         if corrected:
             suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", corrected, suggestion, flags=re.IGNORECASE)

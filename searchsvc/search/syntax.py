@@ -18,6 +18,8 @@ from ..engine.analysis import exact_analyzer
 MAX_QUERY_CHARS = 1000
 # Groups nest at most this deep: parsing recurses once per level.
 MAX_DEPTH = 20
+# Prefix words (skole*) per query: each expands to every indexed word it begins.
+MAX_PREFIXES = 10
 
 # Danish and English field names people type, mapped to index fields.
 FIELD_ALIASES: dict[str, list[str]] = {
@@ -96,6 +98,7 @@ def tidy(text: str) -> tuple[str, list[str]]:
         text = text.replace("(", " ").replace(")", " ")
 
     tokens = re.findall(r'"[^"]*"|\S+', text)
+    prefixes = 0
     out: list[str] = []
     for token in tokens:
         if token.startswith('"'):
@@ -120,7 +123,13 @@ def tidy(text: str) -> tuple[str, list[str]]:
             if len(re.sub(r"\W", "", stem)) < 2:
                 notes.append("Søgning på begyndelsen af et ord kræver mindst to bogstaver.")
                 token = stem
+            elif prefixes >= MAX_PREFIXES:
+                if prefixes == MAX_PREFIXES:
+                    notes.append(f"Kun de første {MAX_PREFIXES} ord med * blev søgt som begyndelser af ord.")
+                prefixes += 1
+                token = stem
             else:
+                prefixes += 1
                 token = stem.lower() + "*"
         token = token.replace("*", "*" if token.endswith("*") else "")
         if not re.search(r"\w", token) and token not in "()":
