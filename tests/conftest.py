@@ -1,46 +1,26 @@
-"""Shared fixtures: the real corpus, and indexes built with the real reindex."""
+"""Shared fixtures: the real corpus, and indexes built with the real reindex.
+
+Functions that test modules call themselves live in ``helpers.py``: no module imports
+this one.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
 
 import pytest
+from helpers import (SAMPLES, index_samples, index_samples_in_segments, require_corpus, sample_rows, start_server,
+                     stop_server, write_config)
 
 from searchsvc.config import load_config
 from searchsvc.jobs.reindex import reindex
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "samples"
-CORPUS = REPO.parent / "shared" / "corpus"
-IN_CI = os.environ.get("CI") == "true"
-
-
-def require_corpus(*parts: str) -> Path:
-    """A path inside ../shared/corpus; skips (outside CI only) when it is absent."""
-    path = CORPUS.joinpath(*parts)
-    if not path.exists():
-        if IN_CI:
-            pytest.fail(f"{path} is missing, and CI=true requires the shared corpus")
-        pytest.skip(f"{path} is absent: these tests need ../shared/corpus beside the checkout")
-    return path
+from searchsvc.search import SearchService
 
 
 @pytest.fixture
 def corpus():
     """The folder of the shared real corpus (skips outside CI when absent)."""
     return require_corpus()
-
-
-def write_config(folder: Path, sources: list[tuple[Path, str]], *, extra: str = "") -> Path:
-    """Write a config.toml in ``folder`` with an index under it and the given sources."""
-    lines = ['[index]', 'path = "index"', ""]
-    for path, municipality in sources:
-        lines += ["[[sources]]", f'path = "{path}"', f'municipality = "{municipality}"', ""]
-    file = folder / "config.toml"
-    file.write_text("\n".join(lines) + extra, encoding="utf-8")
-    return file
 
 
 @pytest.fixture
@@ -65,13 +45,20 @@ def shared_sample_index(tmp_path_factory):
 
     Tests that change the index (a reindex, a removed file) use ``sample_index`` instead.
     """
-    folder = tmp_path_factory.mktemp("shared-samples")
-    copy = folder / "samples"
-    shutil.copytree(SAMPLES, copy)
-    config = load_config(write_config(folder, [(copy, "Frederiksberg Kommune")]))
-    report = reindex(config, workers=1)
-    assert report.failures == []
-    return config
+    return index_samples(tmp_path_factory.mktemp("shared-samples"))
+
+
+@pytest.fixture(scope="session")
+def sample_service(shared_sample_index):
+    """A ``SearchService`` over ``shared_sample_index`` (read-only)."""
+    return SearchService.open(shared_sample_index)
+
+
+@pytest.fixture(scope="session")
+def segmented_samples(tmp_path_factory):
+    """A ``SearchService`` over the samples indexed in several segments, with deleted
+    documents (``helpers.index_samples_in_segments``); read-only. Built once per session."""
+    return index_samples_in_segments(tmp_path_factory.mktemp("segmented-samples"))
 
 
 @pytest.fixture
@@ -88,53 +75,22 @@ def client(app):
     return app.test_client()
 
 
-def start_server(config_file: Path, *options: str):
-    """Start ``searchsvc serve --port 0`` on a config; return (process, base URL).
-
-    The server is the real one (waitress, two worker processes unless ``options`` say
-    otherwise) on a free loopback port.
-    Its log goes to a temporary file, so a full pipe can never block it.
-    """
-    import queue
-    import subprocess
-    import sys
-    import tempfile
-    import threading
-
-    command = [sys.executable, "-c", "import sys; from searchsvc.cli import main; sys.exit(main())",
-               "--config", str(config_file), "serve", "--host", "127.0.0.1", "--port", "0", "--threads", "4", "--workers", "2", *options]
-    log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    process.log = log
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
-    try:
-        line = lines.get(timeout=60)  # the server prints its address once it listens
-    except queue.Empty:
-        line = ""
-    if not line.startswith("Serving on http://"):
-        stop_server(process)
-        log.seek(0)
-        raise AssertionError(f"serve did not start: {line!r} {log.read()!r}")
-    return process, line.split("Serving on ", 1)[1].strip()
-
-
-def stop_server(process) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except Exception:
-        process.kill()
-        process.wait()
-    process.stdout.close()
-    process.log.close()
-
-
 @pytest.fixture
 def live_server(sample_index):
-    """``searchsvc serve`` running over the indexed samples; yields its base URL."""
+    """``searchsvc serve`` running over the indexed samples (the test's own copy, which it
+    may change); yields its base URL."""
     process, url = start_server(sample_index.file)
+    try:
+        yield url
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def shared_live_server(shared_sample_index):
+    """``searchsvc serve`` over ``shared_sample_index``, started once per session, for
+    tests that only read; yields its base URL."""
+    process, url = start_server(shared_sample_index.file)
     try:
         yield url
     finally:
@@ -180,25 +136,9 @@ def danish_index(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def danish_archive(danish_index):
-    """An ``Archive`` over ``danish_index``."""
-    from searchsvc.search.service import Archive
-
-    return Archive(danish_index.index_path)
-
-
-def index_greve_sample(folder: Path, files: slice):
-    """Every n-th real Greve meeting (``files`` slices the sorted list), indexed with the
-    real reindex into ``folder``; returns the Archive over it."""
-    from searchsvc.search.service import Archive
-
-    greve = folder / "greve"
-    greve.mkdir()
-    for path in sorted(require_corpus("greve").glob("*.json"))[files]:
-        shutil.copy(path, greve / path.name)
-    config = load_config(write_config(folder, [(greve, "Greve Kommune")]))
-    assert reindex(config, workers=1).failures == []
-    return Archive(config.index_path)
+def danish_service(danish_index):
+    """A ``SearchService`` over ``danish_index``."""
+    return SearchService.open(danish_index)
 
 
 @pytest.fixture(scope="session")
@@ -213,4 +153,12 @@ def greve_rows() -> list[dict]:
         parsed = read_source(path, path.read_bytes(), municipality="Greve Kommune")
         rows += [item_row(item) for meeting in parsed.meetings for item in meeting.items]
     assert len(rows) > 100
+    return rows
+
+
+@pytest.fixture(scope="session")
+def samples_rows() -> list[dict]:
+    """Store rows of the samples' ten items, parsed but not stored or indexed."""
+    rows = sample_rows()
+    assert len(rows) == 10
     return rows

@@ -10,14 +10,16 @@ import shutil
 
 import pytest
 
+from helpers import require_corpus, write_config
+
 from searchsvc.engine import writer as indexer
-from searchsvc.engine.analysis import (ANALYSIS_VERSION, danish_analyzer, index_forms, is_journal_number, journal_terms,
+from searchsvc.domain.journal import is_journal_number, journal_terms
+from searchsvc.engine.analysis import (ANALYSIS_VERSION, danish_analyzer, index_forms,
                                 stem_term)
 from searchsvc.engine.compounds import DICTIONARY_FILE, CompoundDictionary
+from searchsvc.engine.schema import row_text
 from searchsvc.config import load_config
 from searchsvc.jobs.reindex import reindex
-
-from tests.conftest import require_corpus, write_config
 
 
 def terms(text: str, dictionary: CompoundDictionary | None = None) -> list[str]:
@@ -39,13 +41,15 @@ def dictionary(danish_index):
 
 
 @pytest.fixture(scope="module")
-def item_text(danish_archive):
+def item_text(danish_service):
     """The full text of an item, found by municipality slug, date and item number."""
+    store = danish_service.view().store
+
     def text(municipality: str, date: str, number: int) -> str:
-        row = danish_archive.store.db.execute(
+        row = store.db.execute(
             "SELECT id FROM items WHERE id LIKE ? AND date = ? AND item_number = ?",
             (f"{municipality}%", date, number)).fetchone()
-        return indexer.row_text(danish_archive.store.item(row[0]))
+        return row_text(store.item(row[0]))
     return text
 
 

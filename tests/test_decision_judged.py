@@ -1,7 +1,7 @@
 """The decision classifier on the hand-judged real items of bench/decisions/judged.tsv (tune part)."""
 
 import pytest
-from conftest import require_corpus
+from helpers import require_corpus
 
 from bench.decision_report import JUDGED, evaluate, read_items, read_judged
 from searchsvc.domain.decisions import DECISION_LABELS

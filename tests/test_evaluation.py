@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from searchsvc.cli import main
 from searchsvc.search.evaluation import (KINDS, Judgement, JudgementError, Outcome, Report, evaluate, load_judgements,
-                                  resolve)
+                                         resolve)
 
 JUDGED = Path(__file__).resolve().parents[1] / "bench" / "relevance" / "queries.tsv"
 
@@ -34,17 +34,17 @@ def test_measures():
     assert report.scores("typo").mrr == 0.25
 
 
-def test_references_resolve_to_items(danish_archive):
-    assert len(resolve(danish_archive, ["frederiksberg/2021-05-03/33"])) == 1
-    assert len(resolve(danish_archive, ["00.01.00-G01-253-23"])) == 2  # two items share it
+def test_references_resolve_to_items(danish_service):
+    assert len(resolve(danish_service, ["frederiksberg/2021-05-03/33"])) == 1
+    assert len(resolve(danish_service, ["00.01.00-G01-253-23"])) == 2  # two items share it
     with pytest.raises(JudgementError):
-        resolve(danish_archive, ["99-999999"])
+        resolve(danish_service, ["99-999999"])
 
 
-def test_evaluate_scores_searches(danish_archive):
+def test_evaluate_scores_searches(danish_service):
     judgements = [Judgement("compound", "egnsteater", ("24-003866",)),
                   Judgement("typo", "autismekordinator", ("frederiksberg/2024-08-19/32",))]
-    report = evaluate(danish_archive, judgements)
+    report = evaluate(danish_service, judgements)
     assert report.scores().success_at_3 == 1.0 and report.scores().mrr == 1.0
 
 

@@ -2,22 +2,25 @@
 
 import pytest
 
-from searchsvc.search.service import Archive
 from searchsvc.errors import QueryError
-from searchsvc.search.searching import SearchRequest, search
+from searchsvc.search import SearchRequest
 
 
-def run(config, **params):
-    request = SearchRequest.from_params({k: v if isinstance(v, list) else [v] for k, v in params.items()})
-    return search(Archive(config.index_path), request).to_json()
+@pytest.fixture
+def run(sample_service):
+    """Search the indexed samples (shared, read-only) with query-string parameters."""
+    def run(**params):
+        request = SearchRequest.from_params({k: v if isinstance(v, list) else [v] for k, v in params.items()})
+        return sample_service.search(request).to_json()
+    return run
 
 
 def counts(document, facet):
     return {v["value"]: v["count"] for v in document["facets"][facet]}
 
 
-def test_browse_counts_every_item(sample_index):
-    doc = run(sample_index, per_page="2")
+def test_browse_counts_every_item(run):
+    doc = run(per_page="2")
     assert doc["total"] == 10 and len(doc["results"]) == 2
     assert counts(doc, "municipality") == {"Frederiksberg Kommune": 10}
     assert counts(doc, "committee") == {"Arbejdsmarkeds-, Vækst- og Uddannelsesudvalget": 6,
@@ -29,26 +32,26 @@ def test_browse_counts_every_item(sample_index):
     assert [v["value"] for v in doc["facets"]["year"]] == ["2024", "2021"]  # newest year first
 
 
-def test_kle_facet_carries_its_name(sample_index):
-    kle = {v["value"]: v.get("label") for v in run(sample_index)["facets"]["kle"]}
+def test_kle_facet_carries_its_name(run):
+    kle = {v["value"]: v.get("label") for v in run()["facets"]["kle"]}
     assert kle["15"] == "Arbejdsmarked og beskæftigelsesindsats"
     assert kle["00"] == "Kommunens styrelse"
 
 
-def test_decision_facet_has_danish_labels(sample_index):
-    labels = {v["value"]: v.get("label") for v in run(sample_index)["facets"]["decision"]}
+def test_decision_facet_has_danish_labels(run):
+    labels = {v["value"]: v.get("label") for v in run()["facets"]["decision"]}
     assert labels["taget-til-efterretning"] == "Taget til efterretning"
 
 
-def test_query_counts_cover_all_matches_not_the_page(sample_index):
-    doc = run(sample_index, q="efterretning", per_page="1")
+def test_query_counts_cover_all_matches_not_the_page(run):
+    doc = run(q="efterretning", per_page="1")
     assert len(doc["results"]) == 1
     assert doc["total"] == sum(counts(doc, "committee").values())
     assert doc["total"] >= 6
 
 
-def test_filters_narrow_results_and_counts(sample_index):
-    doc = run(sample_index, decision="taget-til-efterretning", year="2024")
+def test_filters_narrow_results_and_counts(run):
+    doc = run(decision="taget-til-efterretning", year="2024")
     assert doc["total"] == 4
     assert counts(doc, "year") == {"2024": 4}
     selected = [v for v in doc["facets"]["decision"] if v.get("selected")]
@@ -56,39 +59,39 @@ def test_filters_narrow_results_and_counts(sample_index):
     assert all("taget-til-efterretning" in r["decisions"] for r in doc["results"])
 
 
-def test_values_of_one_facet_are_alternatives(sample_index):
-    doc = run(sample_index, decision=["udsat", "anbefalet"])
+def test_values_of_one_facet_are_alternatives(run):
+    doc = run(decision=["udsat", "anbefalet"])
     assert doc["total"] == 2
     assert sorted(r["item_number"] for r in doc["results"]) == [32, 35]
 
 
-def test_kle_journal_and_date_filters(sample_index):
-    assert run(sample_index, kle="15")["total"] == 3
-    assert run(sample_index, journal="00.01.00-G01-253-23")["total"] == 2
-    assert run(sample_index, journal="15.04")["total"] == 1  # a KLE prefix
-    assert run(sample_index, **{"from": "2024-01-01"})["total"] == 6
-    assert run(sample_index, **{"from": "2021-05-03", "to": "2021-05-03"})["total"] == 4
+def test_kle_journal_and_date_filters(run):
+    assert run(kle="15")["total"] == 3
+    assert run(journal="00.01.00-G01-253-23")["total"] == 2
+    assert run(journal="15.04")["total"] == 1  # a KLE prefix
+    assert run(**{"from": "2024-01-01"})["total"] == 6
+    assert run(**{"from": "2021-05-03", "to": "2021-05-03"})["total"] == 4
 
 
-def test_selected_value_without_matches_stays_removable(sample_index):
-    doc = run(sample_index, q="borgerdialog", committee="Byråd")
+def test_selected_value_without_matches_stays_removable(run):
+    doc = run(q="borgerdialog", committee="Byråd")
     assert doc["total"] == 0
     assert doc["facets"]["committee"] == [{"value": "Byråd", "count": 0, "selected": True}]
 
 
-def test_empty_query_sorts_newest_first(sample_index):
-    doc = run(sample_index)
+def test_empty_query_sorts_newest_first(run):
+    doc = run()
     dates = [(r["date"], -r["item_number"]) for r in doc["results"]]
     assert dates == sorted(dates, reverse=True)
     assert doc["sort"] == "newest" and doc["results"][0]["item_number"] == 27
 
 
-def test_oldest_and_pagination(sample_index):
-    first = run(sample_index, sort="oldest", per_page="3")
-    second = run(sample_index, sort="oldest", per_page="3", page="2")
+def test_oldest_and_pagination(run):
+    first = run(sort="oldest", per_page="3")
+    second = run(sort="oldest", per_page="3", page="2")
     assert [r["item_number"] for r in first["results"]] == [32, 33, 34]
     assert [r["item_number"] for r in second["results"]] == [35, 27, 28]
-    assert run(sample_index, page="5", per_page="3")["results"] == []
+    assert run(page="5", per_page="3")["results"] == []
 
 
 @pytest.mark.parametrize("params, param", [
@@ -105,3 +108,14 @@ def test_bad_parameters_name_themselves(params, param):
     with pytest.raises(QueryError) as caught:
         SearchRequest.from_params(params)
     assert caught.value.param == param
+
+
+def test_results_carry_a_url_only_when_given_one(sample_service):
+    from searchsvc.web.pages import item_path
+
+    results = sample_service.search(SearchRequest(q="borgerdialog"))
+    assert results.total == 2
+    assert all("url" not in hit for hit in results.to_json()["results"])
+    linked = results.to_json(item_path)["results"]
+    assert [hit["url"] for hit in linked] == [f"/items/{hit['id']}" for hit in results.results]
+    assert [{k: v for k, v in hit.items() if k != "url"} for hit in linked] == results.to_json()["results"]

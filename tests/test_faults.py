@@ -23,15 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc.engine import writer as indexer
-from searchsvc.jobs import integrity
-from searchsvc.search.service import Archive
-from searchsvc.store.generations import DataDir
-from searchsvc.errors import IndexLocked
-from searchsvc.jobs.reindex import reindex
-from searchsvc.store.items import Store
+from helpers import REPO, require_corpus, write_config
 
-from tests.conftest import REPO, require_corpus, write_config
+from searchsvc.engine import writer as indexer
+from searchsvc.errors import IndexLocked
+from searchsvc.jobs import integrity
+from searchsvc.jobs.reindex import reindex
+from searchsvc.search import SearchService
+from searchsvc.store.generations import DataDir
+from searchsvc.store.items import Store
 
 CLI = "import sys; from searchsvc.cli import main; sys.exit(main())"
 
@@ -51,8 +51,8 @@ def cli(config: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, cwd=REPO, **kwargs)
 
 
-def assert_whole(index: Path, expected: set[str] | None = None, archive: Archive | None = None) -> None:
-    report = integrity.check(index, archive)
+def assert_whole(index: Path, expected: set[str] | None = None, service: SearchService | None = None) -> None:
+    report = integrity.check(index, service)
     assert report.problems == []
     if expected is not None:
         assert report.searchable == expected
@@ -62,7 +62,7 @@ def assert_whole(index: Path, expected: set[str] | None = None, archive: Archive
 
 def test_an_index_commit_the_store_never_recorded_is_invisible_then_undone(sample_index):
     index = sample_index.index_path
-    server = Archive(index)
+    server = SearchService(index)
     before = integrity.check(index, server).searchable
     generation = DataDir(index).current()
     store = Store(generation)
@@ -73,13 +73,13 @@ def test_an_index_commit_the_store_never_recorded_is_invisible_then_undone(sampl
     assert indexer.latest_commit(indexer.open_index(generation)) > store.index_commit()
 
     assert_whole(index, before)                  # a reader that opens now
-    assert_whole(index, before, archive=server)  # a reader that was open before
+    assert_whole(index, before, service=server)  # a reader that was open before
     assert integrity.leftovers(index) != []      # ... and the next run has something to undo
 
     report = reindex(sample_index, workers=1)
     assert any("repaired" in w for w in report.warnings)
     assert_whole(index, before)
-    assert_whole(index, before, archive=server)
+    assert_whole(index, before, service=server)
     assert integrity.leftovers(index) == []
 
 
@@ -94,8 +94,8 @@ def campaign(tmp_path_factory):
     first = cli(workspace.config, "reindex", "--quiet")
     assert first.returncode == 0, first.stderr
     calibration = {mode: faults.calibrate(workspace, mode == "full") for mode in ("plain", "full")}
-    server = Archive(workspace.index)
-    server.snapshot()
+    server = SearchService(workspace.index)
+    server.view()
     return faults, workspace, calibration, server
 
 
@@ -121,7 +121,7 @@ def test_a_killed_reindex_leaves_a_whole_corpus_and_the_next_run_restores_it(cam
 
 
 def test_a_reader_never_brings_back_a_generation_a_full_rebuild_deleted(sample_index):
-    server = Archive(sample_index.index_path)
+    server = SearchService(sample_index.index_path)
     before = integrity.check(sample_index.index_path, server).searchable
     old = DataDir(sample_index.index_path).current()
     reindex(sample_index, full=True, workers=1)

@@ -18,7 +18,7 @@ from searchsvc.cli import main
 from searchsvc.config import load_config
 from searchsvc.jobs.fetch import LIST_PATH, STATE_FILE, fetch
 from searchsvc.jobs.portal_client import PortalClient
-from conftest import require_corpus
+from helpers import require_corpus
 
 
 @pytest.fixture(scope="session")

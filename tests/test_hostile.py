@@ -22,14 +22,13 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from searchsvc.search.service import Archive
 from searchsvc.errors import ParseError, QueryError
-from searchsvc.search.searching import SearchRequest, search
+from searchsvc.search import SearchRequest
 from searchsvc.sources import READERS, detect_format, read_source
 from searchsvc.sources.wordpdf import parse_word_minutes
 from searchsvc.sources.htmltext import html_to_text
 
-from tests.conftest import CORPUS, SAMPLES
+from helpers import CORPUS, SAMPLES
 
 # CI runs a fixed set of examples; a soak run sets SEARCHSVC_FUZZ_EXAMPLES (see
 # bench/reliability/fuzz.sh) for many more, with fresh random ones each time.
@@ -367,11 +366,6 @@ def queries(draw) -> str:
     return separator.join(pieces)
 
 
-@pytest.fixture(scope="module")
-def archive(shared_sample_index):
-    return Archive(shared_sample_index.index_path)
-
-
 # A query may take a while on a busy machine (the lenient retries look up close spellings
 # of every unknown word); the deadline is there to catch the pathological, not the slow.
 QUERY_DEADLINE = timedelta(seconds=10)
@@ -379,14 +373,14 @@ QUERY_DEADLINE = timedelta(seconds=10)
 
 @settings(FAST, max_examples=examples(400), deadline=QUERY_DEADLINE)
 @given(q=queries(), sort=st.sampled_from([None, "relevance", "newest", "oldest"]), page=st.integers(1, 3))
-def test_any_query_gives_results_or_a_clean_empty_result(archive, q, sort, page):
+def test_any_query_gives_results_or_a_clean_empty_result(sample_service, q, sort, page):
     params = {"q": [q], "page": [str(page)], **({"sort": [sort]} if sort else {})}
     if len(q) > 1000:
         with pytest.raises(QueryError):
             SearchRequest.from_params(params)
         return
     request = SearchRequest.from_params(params)
-    results = search(archive, request)
+    results = sample_service.search(request)
     assert 0 <= len(results.results) <= request.per_page
     assert results.total >= len(results.results)
     assert all(r["id"] and "snippet" in r for r in results.results)
@@ -408,13 +402,13 @@ PARAM_NAMES = ["q", "municipality", "committee", "year", "decision", "kle", "jou
 
 @settings(FAST, deadline=QUERY_DEADLINE)
 @given(st.dictionaries(st.sampled_from(PARAM_NAMES), st.lists(st.text(max_size=60), max_size=4), max_size=8))
-def test_any_parameters_give_a_request_or_a_query_error(archive, params):
+def test_any_parameters_give_a_request_or_a_query_error(sample_service, params):
     try:
         request = SearchRequest.from_params(params)
     except QueryError as error:
         assert error.param in PARAM_NAMES
         return
-    results = search(archive, request)
+    results = sample_service.search(request)
     assert results.total >= 0
 
 

@@ -29,7 +29,7 @@ from searchsvc.config import load_config
 from searchsvc.jobs.reindex import reindex
 from searchsvc.web import create_app
 
-from tests.conftest import SAMPLES, start_server, stop_server, write_config
+from helpers import SAMPLES, start_server, stop_server, write_config
 
 PAYLOADS = {
     "script": '<script>window.__xss="script"</script>',
@@ -277,12 +277,12 @@ def test_every_kind_of_response_carries_the_security_headers(hostile_server):
 
 def test_a_server_error_shows_a_request_id_and_no_trace(hostile_config, caplog):
     app = create_app(hostile_config)
-    archive = app.extensions["searchsvc"]
+    service = app.extensions["searchsvc"]
 
     def broken(*args, **kwargs):
         raise RuntimeError(f"secret detail {hostile_config.index_path}")
 
-    archive.snapshot = broken
+    service.view = broken
     client = app.test_client()
     with caplog.at_level(logging.ERROR):
         for path in ("/?q=budget", "/api/search?q=budget", "/api/items/frederiksberg-kommune-2021-05-03-33-x",

@@ -7,12 +7,12 @@ import shutil
 
 import pytest
 
-from conftest import require_corpus, write_config
-from searchsvc.engine import writer as indexer
-from searchsvc.search.service import Archive
+from helpers import require_corpus, write_config
 from searchsvc.config import load_config
+from searchsvc.engine import writer as indexer
+from searchsvc.errors import IndexMissing
 from searchsvc.jobs.reindex import reindex
-from searchsvc.search.searching import SearchRequest, search
+from searchsvc.search import SearchRequest, SearchService
 
 QUERIES = ["budget", "skole lokalplan", '"godkendelse af dagsorden"', "", "klima -vej", "22-012446"]
 
@@ -38,13 +38,13 @@ def test_processes_write_a_segment_each_with_the_same_results(twin_configs):
     assert reindex(one, full=True, workers=1).failures == []
     report = reindex(two, full=True, workers=2)
     assert report.failures == [] and report.items_added > 300
-    first, second = Archive(one.index_path), Archive(two.index_path)
-    assert len(first.snapshot().table.segments) == 1
-    assert len(second.snapshot().table.segments) == 2
+    first, second = SearchService(one.index_path), SearchService(two.index_path)
+    assert len(first.view().snapshot.table.segments) == 1
+    assert len(second.view().snapshot.table.segments) == 2
     for q in QUERIES:
         for sort in (None, "oldest"):
             request = SearchRequest(q=q, sort=sort, per_page=50)
-            assert search(first, request).to_json() == search(second, request).to_json()
+            assert first.search(request).to_json() == second.search(request).to_json()
 
 
 def test_a_failing_process_stops_the_run(twin_configs, monkeypatch):
@@ -54,8 +54,8 @@ def test_a_failing_process_stops_the_run(twin_configs, monkeypatch):
         raise ValueError("broken row")
 
     monkeypatch.setattr(indexer, "item_document", broken)
-    with pytest.raises(Exception, match="broken row"):
+    with pytest.raises(RuntimeError, match="an indexing process failed: ValueError: broken row"):
         reindex(two, full=True, workers=2)
     assert two.index_path.exists()
-    with pytest.raises(Exception):
-        Archive(two.index_path).snapshot()  # nothing was published
+    with pytest.raises(IndexMissing):
+        SearchService(two.index_path).view()  # nothing was published

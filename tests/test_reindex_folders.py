@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import require_corpus, write_config
+from helpers import require_corpus, write_config
 from word_minutes_pdf import Line, Minutes, heading, paragraphs, render
 
 from searchsvc.cli import main

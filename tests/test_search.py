@@ -13,15 +13,15 @@ import pytest
 
 from searchsvc.engine.analysis import danish_analyzer
 from searchsvc.engine.compounds import CompoundDictionary
+from searchsvc.engine.schema import row_text
+from searchsvc.search import SearchRequest
 from searchsvc.store.generations import DataDir
-from searchsvc.engine.writer import row_text
-from searchsvc.search.searching import SearchRequest, search
 
 
 @pytest.fixture(scope="module")
-def run(danish_archive):
+def run(danish_service):
     def run(q: str, per_page: int = 20, **params):
-        return search(danish_archive, SearchRequest(q=q, per_page=per_page, **params))
+        return danish_service.search(SearchRequest(q=q, per_page=per_page, **params))
     return run
 
 
@@ -55,9 +55,10 @@ def test_egnsteater_finds_the_egnsteateraftale(run):
     assert results.results[0]["title"] == "Egnsteateraftale for Opera Hedeland 2025-2028"
 
 
-def test_bil_does_not_find_every_bilag(run, danish_archive, danish_index):
+def test_bil_does_not_find_every_bilag(run, danish_service, danish_index):
     results = run("bil", per_page=100)
-    with_bilag = [row for row in danish_archive.store.iter_items() if "bilag" in row_text(row).lower()]
+    store = danish_service.view().store
+    with_bilag = [row for row in store.iter_items() if "bilag" in row_text(row).lower()]
     assert 0 < results.total < len(with_bilag) / 4
     assert ("greve", "2023-05-25", 4) in keys(results)  # "... lease en bil til tilsynet"
     # Aarhus City Metro: "... kan løse behovene langt billigere" is not about a bil.
@@ -65,7 +66,7 @@ def test_bil_does_not_find_every_bilag(run, danish_archive, danish_index):
     # No result is found only through a word that starts with "bilag".
     analyzer = danish_analyzer(CompoundDictionary.load(DataDir(danish_index.index_path).current()))
     for hit in results.results:
-        text = row_text(danish_archive.store.item(hit["id"]))
+        text = row_text(store.item(hit["id"]))
         matching = {text[t.startchar:t.endchar].lower() for t in analyzer(text, chars=True)
                     if t.text in ("bil", "+bil")}
         assert any(not word.startswith("bilag") for word in matching), hit["title"]

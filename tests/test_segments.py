@@ -1,4 +1,7 @@
-"""The fast segment writer writes exactly the index Whoosh's own writer writes."""
+"""The fast segment writer writes exactly the index Whoosh's own writer writes.
+
+On the samples' items, and on real Greve items when ../shared is present.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,23 @@ from pathlib import Path
 import pytest
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
-from searchsvc.engine import writer as indexer
 from searchsvc.engine import segments
+from searchsvc.engine import writer as indexer
 from searchsvc.engine.analysis import attach_dictionary
+from searchsvc.engine.schema import item_document
+
+# Per dataset: at least this many distinct terms (a comparison worth making), and the
+# limits that split its rows into several segments, written by several processes.
+DATASETS = {
+    "samples": {"terms": 5_000, "segment_postings": 500, "parallel_rows": 2, "segments": 5},
+    "greve": {"terms": 10_000, "segment_postings": 5_000, "parallel_rows": 20, "segments": 10},
+}
+
+
+@pytest.fixture(params=list(DATASETS))
+def dataset(request) -> tuple[list[dict], dict]:
+    """The rows of a dataset (``samples_rows`` or ``greve_rows``) and its limits."""
+    return request.getfixturevalue(f"{request.param}_rows"), DATASETS[request.param]
 
 
 def _contents(generation: Path) -> dict:
@@ -38,33 +55,35 @@ def _write(generation: Path, rows: list[dict], writer_class) -> dict:
     else:
         attach_dictionary(writer.schema, dictionary)
     for row in rows:
-        writer.add_document(**indexer.item_document(row))
+        writer.add_document(**item_document(row))
     writer.commit()
     return _contents(generation)
 
 
-def test_fast_writer_writes_what_whoosh_writes(tmp_path, greve_rows):
-    whoosh = _write(tmp_path / "whoosh", greve_rows, WhooshSegmentWriter)
-    fast = _write(tmp_path / "fast", greve_rows, segments.SegmentWriter)
-    assert len(whoosh["postings"]) > 10_000
+def test_fast_writer_writes_what_whoosh_writes(tmp_path, dataset):
+    rows, limits = dataset
+    whoosh = _write(tmp_path / "whoosh", rows, WhooshSegmentWriter)
+    fast = _write(tmp_path / "fast", rows, segments.SegmentWriter)
+    assert len(whoosh["postings"]) > limits["terms"]
     assert fast["postings"].keys() == whoosh["postings"].keys()
     assert fast == whoosh
 
 
 @pytest.mark.parametrize("procs", [1, 2])
-def test_a_large_batch_is_written_in_several_segments_holding_the_same_documents(tmp_path, greve_rows,
+def test_a_large_batch_is_written_in_several_segments_holding_the_same_documents(tmp_path, dataset,
                                                                                   monkeypatch, procs):
     """Segments of at most SEGMENT_POSTINGS postings, in one process or in several."""
+    rows, limits = dataset
     single = tmp_path / "single"
-    indexer.write_changes(indexer.create_index(single), add_rows=greve_rows, procs=1)
-    monkeypatch.setattr(indexer, "SEGMENT_POSTINGS", 5_000)
-    monkeypatch.setattr(indexer, "PARALLEL_ROWS", 20)
+    indexer.write_changes(indexer.create_index(single), add_rows=rows, procs=1)
+    monkeypatch.setattr(indexer, "SEGMENT_POSTINGS", limits["segment_postings"])
+    monkeypatch.setattr(indexer, "PARALLEL_ROWS", limits["parallel_rows"])
     parts = tmp_path / "parts"
-    indexer.write_changes(indexer.create_index(parts), add_rows=greve_rows, procs=procs)
+    indexer.write_changes(indexer.create_index(parts), add_rows=rows, procs=procs)
     with indexer.open_index(single).reader() as reader:
         assert len(reader.leaf_readers()) == 1
     with indexer.open_index(parts).reader() as reader:
-        assert len(reader.leaf_readers()) > 10
+        assert len(reader.leaf_readers()) > limits["segments"]
 
     def terms_of_each_document(generation: Path) -> dict[str, set]:
         with indexer.open_index(generation).reader() as reader:
@@ -76,5 +95,5 @@ def test_a_large_batch_is_written_in_several_segments_holding_the_same_documents
             return found
 
     expected = terms_of_each_document(single)
-    assert len(expected) == len(greve_rows)
+    assert len(expected) == len(rows)
     assert terms_of_each_document(parts) == expected

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from searchsvc.cli import main
 from searchsvc.jobs.reindex import reindex
-from tests.conftest import start_server, stop_server
+from helpers import start_server, stop_server
 
 
 def fetch(url: str) -> tuple[int, dict, bytes]:
@@ -26,13 +26,13 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def test_serve_prints_its_address_and_serves_pages_and_api(live_server):
-    assert live_server.startswith("http://127.0.0.1:")
-    status, headers, body = fetch(live_server + "/?q=jobcenter")
+def test_serve_prints_its_address_and_serves_pages_and_api(shared_live_server):
+    assert shared_live_server.startswith("http://127.0.0.1:")
+    status, headers, body = fetch(shared_live_server + "/?q=jobcenter")
     assert status == 200
     assert "Content-Security-Policy" in headers
-    assert "4 resultater" in body.decode()
-    status, headers, body = fetch(live_server + "/api/search?page=0")
+    assert "5 resultater" in body.decode()
+    status, headers, body = fetch(shared_live_server + "/api/search?page=0")
     assert status == 400
     assert json.loads(body)["param"] == "page"
     assert "Traceback" not in body.decode()
@@ -85,8 +85,8 @@ def wait_for(condition, seconds: float = 15):
     return condition()
 
 
-def test_workers_share_the_port_and_one_that_dies_is_replaced(sample_index):
-    process, url = start_server(sample_index.file, "--workers", "3")
+def test_workers_share_the_port_and_one_that_dies_is_replaced(shared_sample_index):
+    process, url = start_server(shared_sample_index.file, "--workers", "3")
     try:
         workers = wait_for(lambda: len(children(process.pid)) == 3 and children(process.pid))
         assert len(workers) == 3
@@ -104,13 +104,13 @@ def test_workers_share_the_port_and_one_that_dies_is_replaced(sample_index):
         stop_server(process)
 
 
-def test_serve_on_a_taken_port_is_a_clear_error(sample_index):
+def test_serve_on_a_taken_port_is_a_clear_error(shared_sample_index):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         for workers in ("1", "2"):
-            result = CliRunner().invoke(main, ["--config", str(sample_index.file), "serve", "--host", "127.0.0.1",
+            result = CliRunner().invoke(main, ["--config", str(shared_sample_index.file), "serve", "--host", "127.0.0.1",
                                                "--port", str(port), "--workers", workers])
             assert result.exit_code == 1, result.output
             assert "cannot listen on 127.0.0.1" in result.output

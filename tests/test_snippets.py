@@ -9,18 +9,18 @@ import re
 import pytest
 
 from searchsvc.engine.analysis import danish_analyzer
+from searchsvc.search import SearchRequest
 from searchsvc.search.query import parse_query
-from searchsvc.search.searching import SearchRequest, search
 from searchsvc.search.snippets import make_snippet
 
 OTHER_TAGS = re.compile(r"<(?!/?mark>)")
 
 
 @pytest.fixture(scope="module")
-def snippet_of(danish_archive):
+def snippet_of(danish_service):
     """The snippet of the search result whose title starts with ``title``."""
     def snippet_of(query: str, title: str) -> str:
-        results = search(danish_archive, SearchRequest(q=query, per_page=50))
+        results = danish_service.search(SearchRequest(q=query, per_page=50))
         hit = next(hit for hit in results.results if hit["title"].startswith(title))
         assert hit["snippet"] and not OTHER_TAGS.search(hit["snippet"])
         return hit["snippet"]
@@ -67,8 +67,8 @@ def test_regel_is_marked_for_regler(snippet_of):
     assert {"regel", "kommentarer"} <= set(marked(snippet))
 
 
-def test_the_section_with_most_query_words_is_chosen(danish_archive):
-    item = next(row for row in danish_archive.store.iter_items()
+def test_the_section_with_most_query_words_is_chosen(danish_service):
+    item = next(row for row in danish_service.view().store.iter_items()
                 if row["title"] == 'Opfølgning på projekt "Borgerdialog i fokus"')
     parsed = parse_query("ekstern revisors gennemgang")
     analyzer = danish_analyzer()

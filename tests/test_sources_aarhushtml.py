@@ -13,7 +13,7 @@ from searchsvc.domain.model import Meeting
 from searchsvc.sources import detect_format, read_source
 from searchsvc.sources.aarhushtml import looks_like_aarhus_html, parse_aarhus_html
 
-from conftest import require_corpus
+from helpers import require_corpus
 
 AGENDA = ("aarhus", "byraad_dagsorden_2025-10-08.html")
 MINUTES = ("aarhus", "teknisk-udvalg_referat_2025-10-01.html")

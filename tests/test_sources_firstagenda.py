@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from conftest import require_corpus
+from helpers import require_corpus
 from searchsvc.errors import ParseError
 from searchsvc.sources import detect_format, read_source
 from searchsvc.sources.firstagenda import parse_firstagenda

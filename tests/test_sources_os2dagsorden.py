@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import require_corpus
+from helpers import require_corpus
 
 from searchsvc.domain.model import Meeting
 from searchsvc.errors import ParseError, UnknownFormat

@@ -19,7 +19,7 @@ from searchsvc.sources import detect_format, read_source
 from searchsvc.sources.pdf import PageText, extract_pages, parse_pdf, strip_furniture
 from searchsvc.sources.referat import parse_referat
 
-from conftest import require_corpus
+from helpers import require_corpus
 
 SAMPLE = ("aarhus", "byraad_dagsorden_2025-08-27.pdf")
 

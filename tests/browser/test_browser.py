@@ -88,9 +88,9 @@ def phone(browser):
     context.close()
 
 
-def test_search_narrow_open_and_follow_the_case(desktop, live_server):
+def test_search_narrow_open_and_follow_the_case(desktop, shared_live_server):
     page = desktop.page
-    page.goto(live_server + "/")
+    page.goto(shared_live_server + "/")
     assert page.locator("html").get_attribute("lang") == "da"
     assert "10 resultater" in page.locator("#resultater").inner_text()
     desktop.shot("01-start")
@@ -100,14 +100,14 @@ def test_search_narrow_open_and_follow_the_case(desktop, live_server):
     box.fill("jobcenter")
     box.press("Enter")
     page.wait_for_url(re.compile(r"\?q=jobcenter$"))   # empty filter fields left out by search.js
-    assert "4 resultater" in page.locator("#resultater").inner_text()
+    assert "5 resultater" in page.locator("#resultater").inner_text()
     assert page.locator(".snippet mark").count() >= 4
     desktop.shot("02-results")
 
     # Narrow by a facet value.
     page.locator("#facet-decision + ul").get_by_role("link", name=re.compile("Taget til efterretning")).click()
     page.wait_for_url(re.compile(r"decision=taget-til-efterretning"))
-    assert "3 resultater" in page.locator("#resultater").inner_text()
+    assert "4 resultater" in page.locator("#resultater").inner_text()
     assert page.locator(".chip").count() == 1
     desktop.shot("03-narrowed")
 
@@ -133,9 +133,9 @@ def test_search_narrow_open_and_follow_the_case(desktop, live_server):
     desktop.check()
 
 
-def test_suggestions_appear_while_typing(desktop, live_server):
+def test_suggestions_appear_while_typing(desktop, shared_live_server):
     page = desktop.page
-    page.goto(live_server + "/")
+    page.goto(shared_live_server + "/")
     page.get_by_label("Søgeord").press_sequentially("Status på imp")
     option = page.locator("#forslag option[value='Status på implementering']")
     option.wait_for(state="attached")
@@ -143,9 +143,9 @@ def test_suggestions_appear_while_typing(desktop, live_server):
     desktop.check()
 
 
-def test_committees_to_a_meeting(desktop, live_server):
+def test_committees_to_a_meeting(desktop, shared_live_server):
     page = desktop.page
-    page.goto(live_server + "/udvalg")
+    page.goto(shared_live_server + "/udvalg")
     page.get_by_role("link", name="Arbejdsmarkeds- og Uddannelsesudvalget", exact=True).click()
     page.get_by_role("link", name="mandag den 3. maj 2021").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Arbejdsmarkeds- og Uddannelsesudvalget"
@@ -153,9 +153,9 @@ def test_committees_to_a_meeting(desktop, live_server):
     desktop.check()
 
 
-def test_keyboard_skip_link_and_visible_focus(desktop, live_server):
+def test_keyboard_skip_link_and_visible_focus(desktop, shared_live_server):
     page = desktop.page
-    page.goto(live_server + "/?q=jobcenter")
+    page.goto(shared_live_server + "/?q=jobcenter")
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     assert page.evaluate("document.activeElement.className") == "skip-link"
@@ -169,10 +169,10 @@ def test_keyboard_skip_link_and_visible_focus(desktop, live_server):
     desktop.check()
 
 
-def test_filters_by_date_and_journal_without_javascript(browser, live_server):
+def test_filters_by_date_and_journal_without_javascript(browser, shared_live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server + "/")
+    page.goto(shared_live_server + "/")
     page.fill("#journal", "00.01.00-G01-253-23")
     page.get_by_role("button", name="Anvend").click()
     page.wait_for_url(re.compile(r"journal=00.01.00-G01-253-23"))
@@ -185,29 +185,29 @@ def test_filters_by_date_and_journal_without_javascript(browser, live_server):
     context.close()
 
 
-def test_phone_layout_fits_the_screen(phone, live_server):
+def test_phone_layout_fits_the_screen(phone, shared_live_server):
     page = phone.page
     for name, path in (("10-phone-results", "/?q=jobcenter"),
                        ("11-phone-item", "/items/frederiksberg-kommune-2024-08-19-30-8dc70220"),
                        ("12-phone-committees", "/udvalg")):
-        page.goto(live_server + path)
+        page.goto(shared_live_server + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
         phone.shot(name)
     # The facets sit after the results on a phone; a link jumps to them.
-    page.goto(live_server + "/?q=jobcenter")
+    page.goto(shared_live_server + "/?q=jobcenter")
     page.get_by_role("link", name="Afgræns søgningen").click()
     assert page.locator("#filtre").is_visible()
     phone.check()
 
 
-def test_error_pages_help_the_person_on(desktop, live_server):
+def test_error_pages_help_the_person_on(desktop, shared_live_server):
     page = desktop.page
-    response = page.goto(live_server + "/items/..%2F..%2Fetc%2Fpasswd")
+    response = page.goto(shared_live_server + "/items/..%2F..%2Fetc%2Fpasswd")
     assert response.status == 404
     assert page.get_by_role("heading", level=1).inner_text() == "Siden findes ikke"
     desktop.shot("13-not-found", full_page=False)
-    response = page.goto(live_server + "/?q=borger&from=2020-13-01")
+    response = page.goto(shared_live_server + "/?q=borger&from=2020-13-01")
     assert response.status == 400
     assert "Fra-datoen" in page.locator("main").inner_text()
     desktop.shot("14-bad-request", full_page=False)
