@@ -93,10 +93,16 @@ class SearchService:
         raise AssertionError("unreachable")
 
     def _generation(self) -> Path:
-        folder = self.datadir.current()
-        if folder is None or not index_exists(folder):
-            raise IndexMissing(f"the index in {self.datadir.path} is empty: run `searchsvc reindex` to build it")
-        return folder
+        for attempt in range(5):
+            folder = self.datadir.current()
+            if folder is not None and index_exists(folder):
+                return folder
+            if not self.datadir.published():
+                break
+            # The pointer named a generation that a full rebuild has just replaced and
+            # deleted (read between the publish and the clean-up): read it again.
+            time.sleep(0.02 * (attempt + 1))
+        raise IndexMissing(f"the index in {self.datadir.path} is empty: run `searchsvc reindex` to build it")
 
     def _view(self) -> View:
         folder = self._generation()

@@ -38,6 +38,10 @@ class DataDir:
         folder = self.path / name
         return folder if name.startswith(PREFIX) and folder.is_dir() else None
 
+    def published(self) -> bool:
+        """Whether a generation has ever been published here (the pointer exists)."""
+        return (self.path / POINTER).exists()
+
     def new_generation(self) -> Path:
         """A fresh, empty generation folder (not yet live)."""
         self.path.mkdir(parents=True, exist_ok=True)
