@@ -26,6 +26,8 @@ class SourceConfig:
     path: Path
     municipality: str
     format: str = "auto"
+    # Symbolic links are followed only inside the source folder unless this is set.
+    follow_symlinks: bool = False
     # A folder may hold the files of several organisations: (file name pattern, name)
     # pairs, the first match wins over ``municipality``.
     municipalities: tuple[tuple[str, str], ...] = ()
@@ -174,9 +176,13 @@ def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
         if not isinstance(by_name, dict) or not all(isinstance(v, str) and v.strip() for v in by_name.values()):
             raise ConfigError(f"{file}: sources[{n}].municipalities must be a table of file name patterns "
                               'and names, e.g. {"acadre_syddjurs_*" = "Syddjurs Kommune"}')
+        follow_symlinks = entry.get("follow_symlinks", False)
+        if not isinstance(follow_symlinks, bool):
+            raise ConfigError(f"{file}: sources[{n}].follow_symlinks must be true or false")
         sources.append(SourceConfig(path=path, municipality=municipality, format=format,
                                     municipalities=tuple((k, v.strip()) for k, v in by_name.items()),
-                                    portal=portal, since=since, committees=tuple(c.strip() for c in committees)))
+                                    portal=portal, since=since, committees=tuple(c.strip() for c in committees),
+                                    follow_symlinks=follow_symlinks))
 
     server = table("server")
     host = text("server.host", server.get("host", "127.0.0.1"))
