@@ -203,3 +203,28 @@ def test_a_keep_alive_client_is_served_request_after_request(server):
                 answer += chunk
             assert answer.startswith(b"HTTP/1.1 200")
             time.sleep(REQUEST_TIMEOUT * 0.75)
+
+
+def test_the_connection_limit_fits_the_open_file_limit():
+    # 1,000 connections per process need more open files than many systems allow at
+    # first (1,024): serve raises its soft limit, or serves fewer when the hard one is low.
+    import resource
+    import subprocess
+    import sys
+
+    probe = ("import logging, resource; logging.basicConfig();"
+             "from searchsvc.web.server import waitress_options;"
+             "print(waitress_options(4)['connection_limit'], *resource.getrlimit(resource.RLIMIT_NOFILE))")
+
+    def limits(soft: int, hard: int) -> tuple[list[int], str]:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)))
+        return [int(n) for n in done.stdout.split()], done.stderr
+
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    if hard != resource.RLIM_INFINITY and hard < 1300:
+        pytest.skip(f"the hard open-file limit here is {hard}")
+    assert limits(1024, 1300) == ([1000, 1256, 1300], "")
+    shown, log = limits(700, 800)
+    assert shown == [544, 800, 800]
+    assert "the open-file limit is 800: serving at most 544 connections per process" in log

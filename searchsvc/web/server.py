@@ -37,6 +37,7 @@ EARLY_DEATHS = 5
 STOP_SECONDS = 10.0
 CONNECTION_LIMIT = 1000  # per process; see waitress_options
 IDLE_SECONDS = 30        # a keep-alive connection between requests
+FILES_BESIDES_CONNECTIONS = 256  # index segments, the store, logs, the listening sockets
 POLL_SECONDS = 0.2
 
 
@@ -91,8 +92,9 @@ def waitress_options(threads: int) -> dict:
     A connection that waits costs waitress a file descriptor and a few kilobytes, not a
     thread (one event loop reads every connection; the threads only run the app), so
     the limit on connections is set by memory, not by ``threads``: 1,000 per process
-    instead of waitress's 100, which a few hundred slow clients used up. Above 1,023
-    open files ``select`` fails, hence ``poll``. A request must arrive whole within
+    instead of waitress's 100, which a few hundred slow clients used up; the process's
+    open-file limit is raised to match (``_connection_limit``). Above 1,023 open files
+    ``select`` fails, hence ``poll``. A request must arrive whole within
     ``[server] request_timeout`` (``connections.DeadlineChannel``), and a keep-alive
     connection may idle 30 s. Bodies: the service takes no uploads, so one over
     ``MAX_BODY`` is refused (413) before it is read.
@@ -100,9 +102,32 @@ def waitress_options(threads: int) -> dict:
     return dict(threads=threads, ident="searchsvc",
                 max_request_header_size=64 * 1024,  # far above the app's own 8 KB query-string limit
                 max_request_body_size=MAX_BODY,
-                connection_limit=CONNECTION_LIMIT, asyncore_use_poll=True,
+                connection_limit=_connection_limit(CONNECTION_LIMIT), asyncore_use_poll=True,
                 channel_timeout=IDLE_SECONDS, cleanup_interval=5,
                 clear_untrusted_proxy_headers=True)
+
+
+def _connection_limit(wanted: int) -> int:
+    """``wanted`` connections, the process's open-file limit raised to allow them (many
+    systems start at 1,024); fewer if the hard limit does not allow it."""
+    try:
+        import resource
+    except ImportError:  # not Unix
+        return wanted
+    needed = wanted + FILES_BESIDES_CONNECTIONS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+        if soft < needed:
+            limit = max(soft - FILES_BESIDES_CONNECTIONS, 64)
+            log.warning("the open-file limit is %d: serving at most %d connections per process", soft, limit)
+            return limit
+    return wanted
 
 
 def _create(app, request_seconds: float, **options):
