@@ -31,12 +31,24 @@ class _Context:
 
     @property
     def config(self) -> Config:
+        """The configuration of a command that reads the sources: each must exist."""
+        return self._load(sources_required=True)
+
+    @property
+    def index_config(self) -> Config:
+        """The configuration of a command that reads only the index: a missing source
+        folder (an unmounted share) is a warning, not a reason to stop serving."""
+        return self._load(sources_required=False)
+
+    def _load(self, sources_required: bool) -> Config:
         if self._config is None:
             try:
-                self._config = load_config(self.config_file)
+                self._config = load_config(self.config_file, sources_required=sources_required)
             except ConfigError as error:
                 click.echo(f"Error: {error}", err=True)
                 sys.exit(2)
+            for warning in self._config.warnings:
+                click.echo(f"warning: {warning}", err=True)
         return self._config
 
 
@@ -212,7 +224,7 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
             params[key] = [str(value)]
     try:
         request = SearchRequest.from_params(params)
-        results = SearchService.open(obj.config).search(request)
+        results = SearchService.open(obj.index_config).search(request)
     except QueryError as error:
         hint = {"q": "QUERY", "per_page": "--limit"}.get(error.param, f"--{error.param}")
         raise click.BadParameter(error.message, param_hint=hint) from None
@@ -244,7 +256,7 @@ def stats(obj: _Context, as_json: bool) -> None:
     from .search import SearchService
 
     try:
-        data = SearchService.open(obj.config).stats()
+        data = SearchService.open(obj.index_config).stats()
     except IndexMissing as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -287,7 +299,7 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
     from .search import SearchService
     from .web.server import serve as run_server
 
-    config = obj.config
+    config = obj.index_config
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         SearchService.open(config).item_count()
@@ -323,7 +335,7 @@ def evaluate(obj: _Context, file: str, baseline: bool, verbose: bool, as_json: b
     from .search.evaluation import evaluate as run_evaluation
     from .search.evaluation import evaluate_baseline, format_reports, load_judgements
 
-    service = SearchService.open(obj.config)
+    service = SearchService.open(obj.index_config)
     try:
         judgements = load_judgements(Path(file))
         reports = [run_evaluation(service, judgements)]

@@ -26,6 +26,8 @@ class SourceConfig:
     path: Path
     municipality: str
     format: str = "auto"
+    # Symbolic links are followed only inside the source folder unless this is set.
+    follow_symlinks: bool = False
     # A folder may hold the files of several organisations: (file name pattern, name)
     # pairs, the first match wins over ``municipality``.
     municipalities: tuple[tuple[str, str], ...] = ()
@@ -60,6 +62,12 @@ class ServerConfig:
     port: int = 5000
     threads: int = 8
     workers: int = field(default_factory=default_workers)
+    # Seconds a client has to send a whole request, from connecting or its first byte.
+    request_timeout: float = 10.0
+    # Where visitors reach the service (e.g. https://referater.example.dk), for the
+    # absolute links in feeds and exports; without it they are relative. Never taken
+    # from the request's Host header, which the client chooses.
+    public_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,9 @@ class Config:
     sources: list[SourceConfig] = field(default_factory=list)
     server: ServerConfig = ServerConfig()
     fetch: FetchConfig = FetchConfig()
+    # Problems that do not stop a command that only reads the index (a source folder
+    # that is missing, an unmounted share, say): the command prints them.
+    warnings: list[str] = field(default_factory=list)
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -76,12 +87,16 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(explicit or os.environ.get(ENV_VAR) or DEFAULT_FILE)
 
 
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None, *, sources_required: bool = True) -> Config:
     """Read and check the configuration file.
 
     Relative paths in it resolve against the file's folder.
 
-    :raise ConfigError: the file is missing or malformed, or a source path does not exist.
+    :param sources_required: whether a missing source path is an error (reindex reads
+        the sources) or only a warning in ``Config.warnings`` (commands that read only
+        the index).
+    :raise ConfigError: the file is missing or malformed, a source path does not exist
+        (when required), or two sources on one folder name different municipalities.
     """
     file = config_path(path).resolve()
     try:
@@ -93,10 +108,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError(f"{file}: not valid TOML: {error}") from None
     except OSError as error:
         raise ConfigError(f"{file}: cannot be read: {error.strerror}") from None
-    return _build(raw, file)
+    return _build(raw, file, sources_required)
 
 
-def _build(raw: dict, file: Path) -> Config:
+def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
     from .sources import READERS  # the formats a source may force
 
     base = file.parent
@@ -119,6 +134,8 @@ def _build(raw: dict, file: Path) -> Config:
     if not isinstance(sources_raw, list):
         raise ConfigError(f"{file}: sources must be an array of tables ([[sources]])")
     sources = []
+    warnings = []
+    claimed: dict[Path, tuple[int, str]] = {}  # resolved folder -> (entry, municipality)
     for n, entry in enumerate(sources_raw, start=1):
         if not isinstance(entry, dict):
             raise ConfigError(f"{file}: sources entry {n} must be a table")
@@ -130,7 +147,16 @@ def _build(raw: dict, file: Path) -> Config:
         else:
             path = base / text(f"sources[{n}].path", entry.get("path"))
             if portal is None and not path.exists():
-                raise ConfigError(f"{file}: sources[{n}].path {path} does not exist")
+                problem = f"{file}: sources[{n}].path {path} does not exist"
+                if sources_required:
+                    raise ConfigError(problem)
+                warnings.append(problem)
+        # Reindex reads a file once, for the first source that names it: a second source
+        # on the same folder would silently lose its municipality.
+        earlier = claimed.setdefault(path.resolve(), (n, municipality))
+        if earlier[1] != municipality:
+            raise ConfigError(f"{file}: sources[{earlier[0]}] ({earlier[1]}) and sources[{n}] ({municipality}) "
+                              f"both read {path}; a folder belongs to one municipality")
         format = text(f"sources[{n}].format", entry.get("format", "auto"))
         if format != "auto" and format not in READERS:
             known = ", ".join(sorted(READERS))
@@ -150,9 +176,13 @@ def _build(raw: dict, file: Path) -> Config:
         if not isinstance(by_name, dict) or not all(isinstance(v, str) and v.strip() for v in by_name.values()):
             raise ConfigError(f"{file}: sources[{n}].municipalities must be a table of file name patterns "
                               'and names, e.g. {"acadre_syddjurs_*" = "Syddjurs Kommune"}')
+        follow_symlinks = entry.get("follow_symlinks", False)
+        if not isinstance(follow_symlinks, bool):
+            raise ConfigError(f"{file}: sources[{n}].follow_symlinks must be true or false")
         sources.append(SourceConfig(path=path, municipality=municipality, format=format,
                                     municipalities=tuple((k, v.strip()) for k, v in by_name.items()),
-                                    portal=portal, since=since, committees=tuple(c.strip() for c in committees)))
+                                    portal=portal, since=since, committees=tuple(c.strip() for c in committees),
+                                    follow_symlinks=follow_symlinks))
 
     server = table("server")
     host = text("server.host", server.get("host", "127.0.0.1"))
@@ -172,8 +202,16 @@ def _build(raw: dict, file: Path) -> Config:
         numbers[name] = value
     if numbers["timeout"] == 0 or not isinstance(numbers["retries"], int):
         raise ConfigError(f"{file}: fetch.timeout must be above 0 and fetch.retries a whole number")
-    return Config(file=file, index_path=index_path, sources=sources,
-                  server=ServerConfig(host=host, port=port, threads=threads, workers=workers),
+    request_timeout = server.get("request_timeout", ServerConfig.request_timeout)
+    if not isinstance(request_timeout, (int, float)) or isinstance(request_timeout, bool) \
+            or not 0 < request_timeout <= 3600:
+        raise ConfigError(f"{file}: server.request_timeout must be a number of seconds from 0 to 3600")
+    public_url = server.get("public_url")
+    if public_url is not None:
+        public_url = _public_url(file, public_url)
+    return Config(file=file, index_path=index_path, sources=sources, warnings=warnings,
+                  server=ServerConfig(host=host, port=port, threads=threads, workers=workers,
+                                      request_timeout=float(request_timeout), public_url=public_url),
                   fetch=FetchConfig(pause=float(numbers["pause"]), timeout=float(numbers["timeout"]),
                                     retries=numbers["retries"]))
 
@@ -203,3 +241,20 @@ def _portal(entry: dict, n: int, municipality: str, file: Path) -> str | None:
         return portal_url(value)
     except ValueError as error:
         raise ConfigError(f"{file}: sources[{n}].portal {error}") from None
+
+
+def _public_url(file: Path, value: object) -> str:
+    """``[server] public_url`` checked: an http(s) URL with a host, no query, no trailing slash."""
+    from urllib.parse import urlsplit
+
+    problem = ConfigError(f"{file}: server.public_url must be an http or https URL such as "
+                          f"https://referater.example.dk (got {value!r})")
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        raise problem
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed IPv6 bracket, say
+        raise problem from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise problem
+    return value.rstrip("/")

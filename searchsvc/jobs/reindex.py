@@ -14,7 +14,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +30,7 @@ from ..sources.companions import ExportIndex
 from ..store.generations import DataDir
 from ..store.items import FileRecord, Store
 from ..store.rows import item_row
+from .discovery import scan
 
 # Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 16
@@ -83,25 +84,7 @@ class _Outcome:
     parsed: ParsedFile | None = None
     error: str | None = None
     unknown: str | None = None  # why the file is not minutes (no format reads it)
-
-
-def discover(sources: list[SourceConfig]) -> Iterator[tuple[Path, SourceConfig]]:
-    """Every file the sources name: a file itself, or a folder's files, recursively
-    (hidden ones aside). Files of no known format are yielded too: they are reported."""
-    seen: set[Path] = set()
-    for source in sources:
-        if source.path.is_file():
-            paths = [source.path]
-        else:
-            paths = sorted(
-                p for p in source.path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source.path).parts)
-            )
-        for path in paths:
-            resolved = path.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
-                yield resolved, source
+    vanished: bool = False  # deleted between the scan and its read: a vanished file
 
 
 def file_hash(data: bytes) -> str:
@@ -122,6 +105,8 @@ def _parse(candidate: _Candidate) -> _Outcome:
         data = path.read_bytes()
     except ParseError as error:
         return _Outcome(candidate, hash="", error=error.reason)
+    except FileNotFoundError:
+        return _Outcome(candidate, hash="", vanished=True)
     except OSError as error:
         return _Outcome(candidate, hash="", error=f"cannot be read: {error.strerror}")
     digest = file_hash(data)
@@ -255,10 +240,19 @@ def _changed_files(config: Config, manifest: dict[str, FileRecord], report: Rein
     """Split the configured files into unchanged ones and candidates to read, by stat alone."""
     discovered: set[str] = set()
     candidates, unchanged_failures = [], []
-    for path, source in discover(config.sources):
+    found = scan(config.sources)
+    report.warnings.extend(found.warnings)
+    for name, reason in found.refused:
+        report.files_seen += 1
+        report.files_failed += 1
+        report.failures.append((name, reason))
+    for path, source in found.files:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue  # vanished since the scan listed it: not discovered
         discovered.add(str(path))
         report.files_seen += 1
-        stat = path.stat()
         known = manifest.get(str(path))
         if (known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns
                 and known.municipality == source.municipality_of(path)):
@@ -290,6 +284,10 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
         for outcome in outcomes:
             path = str(outcome.candidate.path)
             known = manifest.get(path)
+            if outcome.vanished:
+                report.warnings.append(f"{path}: vanished while the reindex ran; handled as removed")
+                vanished = [*vanished, path] if known else vanished
+                continue
             source = outcome.candidate.source
             fields: dict = dict(path=path, municipality=source.municipality_of(outcome.candidate.path),
                                 format=source.format, size=outcome.candidate.size,

@@ -6,6 +6,7 @@ from flask import Flask
 
 from ..config import Config, load_config
 from ..search import SearchService
+from .security import MAX_BODY
 
 
 def create_app(config: Config | None = None, *, service: SearchService | None = None) -> Flask:
@@ -17,14 +18,14 @@ def create_app(config: Config | None = None, *, service: SearchService | None = 
     :raise ConfigError: no service was given and the configuration cannot be read.
     """
     if service is None:
-        config = config or load_config()
+        config = config or load_config(sources_required=False)  # serving reads only the index
         service = SearchService.open(config)
     app = Flask(__name__)
     app.config.update(
         DEBUG=False,                      # never: the debugger would show code to visitors
         PROPAGATE_EXCEPTIONS=False,       # errors.py renders them, also under TESTING
         JSON_SORT_KEYS=False,
-        MAX_CONTENT_LENGTH=16 * 1024,     # the app reads no request bodies
+        MAX_CONTENT_LENGTH=MAX_BODY,      # the app reads no request bodies
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -32,6 +33,9 @@ def create_app(config: Config | None = None, *, service: SearchService | None = 
     app.extensions["searchsvc.config"] = config
 
     from . import api, errors, feeds, pages, security, templating
+    from .middleware import SecurityHeaders
+
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]  # Flask's way to wrap it
 
     security.init_app(app)
     templating.init_app(app)

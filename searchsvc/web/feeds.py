@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Iterator
 from datetime import date as Date
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context
 from markupsafe import Markup, escape
 
 from ..domain.decisions import DECISION_LABELS
 from ..search import MAX_PER_PAGE
 from .documents import item_url, run_search, search_url
+from .xmltext import xml_text
 
 bp = Blueprint("feeds", __name__)
 
@@ -33,7 +35,17 @@ def _cell(value: object) -> object:
 
 
 def _absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + path
+    """The link to ``path``: under ``[server] public_url`` when configured, else relative
+    (never from the Host header, which the client chooses)."""
+    config = current_app.extensions.get("searchsvc.config")
+    public_url = config.server.public_url if config else None
+    return public_url + path if public_url else path
+
+
+def _atom_id(link: str) -> str:
+    """An Atom id, which must be an absolute IRI: the link when it is one, else a UUID
+    derived from the path (stable, and the same whichever host served the feed)."""
+    return link if "://" in link else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'searchsvc:' + link)}"
 
 
 def _timestamp(day: str) -> str:
@@ -49,12 +61,14 @@ def atom() -> Response:
     feed = ET.Element(f"{{{ATOM}}}feed")
 
     def add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-        element.text = text
+        # Every string that enters the feed passes here, so none can hold what XML forbids.
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}",
+                                {name: xml_text(value) for name, value in attributes.items()})
+        element.text = None if text is None else xml_text(text)
         return element
 
     self_url = _absolute(search_url("feeds.atom", req, page=None, per_page=None, sort=None))
-    add(feed, "id", self_url)
+    add(feed, "id", _atom_id(self_url))
     add(feed, "title", f"Referater: {req.q}" if req.q else "Referater: alle punkter")
     add(feed, "updated", _timestamp(results.results[0]["date"]) if results.results
         else f"{Date.today().isoformat()}T00:00:00Z")
@@ -66,7 +80,7 @@ def atom() -> Response:
     for hit in results.results:
         entry = add(feed, "entry")
         link = _absolute(item_url(hit["id"]))
-        add(entry, "id", link)
+        add(entry, "id", _atom_id(link))
         add(entry, "title", hit["title"])
         add(entry, "updated", _timestamp(hit["date"]))
         add(entry, "link", rel="alternate", type="text/html", href=link)

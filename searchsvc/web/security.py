@@ -1,5 +1,6 @@
-"""What every request and response passes through: a request id, a size limit, and
-the headers that keep a browser from running or framing anything it should not.
+"""What every request and response passes through: a request id, size limits, and
+the headers that keep a browser from running or framing anything it should not (added
+to every response by ``middleware.SecurityHeaders`` and ``connections.SecureErrorTask``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from flask import Flask, Response, abort, g, request
 
 # A query string longer than this is not a search anyone typed; refuse it before parsing.
 MAX_QUERY_STRING = 8 * 1024
+# The service takes no uploads: a request body is at most a stray form post.
+MAX_BODY = 16 * 1024
 
 # Scripts and styles come only from our static files: no inline code, nothing foreign.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -43,15 +46,15 @@ def _limit_size() -> None:
     request_id()
     if len(request.query_string) > MAX_QUERY_STRING:
         abort(414)
+    if (request.content_length or 0) > MAX_BODY:
+        abort(413)
 
 
-def _add_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+def _add_request_id(response: Response) -> Response:
     response.headers["X-Request-Id"] = request_id()
     return response
 
 
 def init_app(app: Flask) -> None:
     app.before_request(_limit_size)
-    app.after_request(_add_headers)
+    app.after_request(_add_request_id)

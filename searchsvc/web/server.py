@@ -25,6 +25,8 @@ from waitress.adjustments import Adjustments
 from ..config import Config
 from ..errors import ServeError
 from ..processes import can_fork, die_with_parent
+from .connections import install
+from .security import MAX_BODY
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,9 @@ log = logging.getLogger(__name__)
 EARLY_DEATH_SECONDS = 5.0
 EARLY_DEATHS = 5
 STOP_SECONDS = 10.0
+CONNECTION_LIMIT = 1000  # per process; see waitress_options
+IDLE_SECONDS = 30        # a keep-alive connection between requests
+FILES_BESIDES_CONNECTIONS = 256  # index segments, the store, logs, the listening sockets
 POLL_SECONDS = 0.2
 
 
@@ -55,14 +60,13 @@ def serve(config: Config, *, host: str, port: int, threads: int, workers: int,
     :raise OSError: the address cannot be bound.
     :raise ServeError: the workers keep failing as they start (their log says why).
     """
-    options = dict(threads=threads, ident="searchsvc",
-                   max_request_header_size=64 * 1024,  # far above the app's own 8 KB query-string limit
-                   clear_untrusted_proxy_headers=True)
+    options = waitress_options(threads)
+    request_seconds = config.server.request_timeout
     if workers > 1 and not can_fork():  # Windows: no forking, one process
         log.warning("this platform cannot fork: serving with one process")
         workers = 1
     if workers <= 1:
-        server = create_server(_prepared_app(config), host=host, port=port, **options)
+        server = _create(_prepared_app(config), request_seconds, host=host, port=port, **options)
         on_listening(Listening(str(server.effective_host), int(server.effective_port)))
         try:
             server.run()
@@ -75,11 +79,63 @@ def serve(config: Config, *, host: str, port: int, threads: int, workers: int,
     try:
         name = sockets[0].getsockname()
         on_listening(Listening(name[0], name[1]))
-        if not _Supervisor(lambda: _run_worker(config, sockets, options), workers).run():
+        if not _Supervisor(lambda: _run_worker(config, sockets, options, request_seconds), workers).run():
             raise ServeError("the server workers keep failing as they start; the log above says why")
     finally:
         for sock in sockets:
             sock.close()
+
+
+def waitress_options(threads: int) -> dict:
+    """Waitress's settings for serving this app to anyone who connects.
+
+    A connection that waits costs waitress a file descriptor and a few kilobytes, not a
+    thread (one event loop reads every connection; the threads only run the app), so
+    the limit on connections is set by memory, not by ``threads``: 1,000 per process
+    instead of waitress's 100, which a few hundred slow clients used up; the process's
+    open-file limit is raised to match (``_connection_limit``). Above 1,023 open files
+    ``select`` fails, hence ``poll``. A request must arrive whole within
+    ``[server] request_timeout`` (``connections.DeadlineChannel``), and a keep-alive
+    connection may idle 30 s. Bodies: the service takes no uploads, so one over
+    ``MAX_BODY`` is refused (413) before it is read.
+    """
+    return dict(threads=threads, ident="searchsvc",
+                max_request_header_size=64 * 1024,  # far above the app's own 8 KB query-string limit
+                max_request_body_size=MAX_BODY,
+                connection_limit=_connection_limit(CONNECTION_LIMIT), asyncore_use_poll=True,
+                channel_timeout=IDLE_SECONDS, cleanup_interval=5,
+                clear_untrusted_proxy_headers=True)
+
+
+def _connection_limit(wanted: int) -> int:
+    """``wanted`` connections, the process's open-file limit raised to allow them (many
+    systems start at 1,024); fewer if the hard limit does not allow it."""
+    try:
+        import resource
+    except ImportError:  # not Unix
+        return wanted
+    needed = wanted + FILES_BESIDES_CONNECTIONS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+        if soft < needed:
+            limit = max(soft - FILES_BESIDES_CONNECTIONS, 64)
+            log.warning("the open-file limit is %d: serving at most %d connections per process", soft, limit)
+            return limit
+    return wanted
+
+
+def _create(app, request_seconds: float, **options):
+    """A waitress server whose connections are ``DeadlineChannel``s."""
+    socket_map: dict = {}
+    server = create_server(app, map=socket_map, **options)
+    install(socket_map, request_seconds=request_seconds)
+    return server
 
 
 def _bind(host: str, port: int) -> list[socket.socket]:
@@ -115,9 +171,9 @@ def _prepared_app(config: Config):
     return create_app(config, service=service)
 
 
-def _run_worker(config: Config, sockets: list[socket.socket], options: dict) -> None:
+def _run_worker(config: Config, sockets: list[socket.socket], options: dict, request_seconds: float) -> None:
     """A worker process: waitress over the shared sockets until told to stop."""
-    server = create_server(_prepared_app(config), sockets=sockets, **options)
+    server = _create(_prepared_app(config), request_seconds, sockets=sockets, **options)
     try:
         server.run()
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group
