@@ -312,6 +312,16 @@ class DocTable:
             found = self._orders[sort] = np.lexsort((docnums, self.item_number, date))
         return found
 
+    def grouped(self, mask: np.ndarray, column: str) -> np.ndarray:
+        """A mask's documents oldest first, grouped by a single-valued keyword column:
+        groups in the order of their oldest document, each in date and item order."""
+        docs = np.flatnonzero(mask)
+        codes = self.codes[column][docs]
+        dates = self.date[docs]
+        first = np.full(len(self.vocabulary.values[column]), np.iinfo(np.int64).max)
+        np.minimum.at(first, codes, dates)
+        return docs[np.lexsort((docs, self.item_number[docs], dates, codes, first[codes]))]
+
     def page(self, mask: np.ndarray, sort: str, start: int, count: int) -> list[int]:
         """The document numbers of one page of a mask's documents in date order."""
         ordered = self.order(sort)

@@ -20,8 +20,10 @@ WHOOSH_DIR = "whoosh"
 
 # The keyword fields kept as per-document columns (``columns.py``), each with whether a
 # document can hold several values; and the numeric sort keys.
+# ``status``: agenda or minutes; ``thread``: the case thread (one id per case, for
+# collapsing results by case and ordering a journal number's items by case).
 KEYWORD_COLUMNS: dict[str, bool] = {"municipality": False, "committee": False, "year": False,
-                                    "decisions": True, "kle": False}
+                                    "decisions": True, "kle": False, "status": False, "thread": False}
 SORT_COLUMNS = ("date", "item_number")
 
 
@@ -44,6 +46,8 @@ def make_schema() -> Schema:
         year=ID(stored=True),
         decisions=KEYWORD(stored=True, commas=True),
         kle=ID(stored=True),
+        status=ID(stored=True),
+        thread=ID,  # read as a column only
         date=NUMERIC(int, bits=32, sortable=True),
         item_number=NUMERIC(int, bits=32, sortable=True),
         closed=BOOLEAN,
@@ -76,6 +80,9 @@ def item_document(row: dict) -> dict:
         document["journal"] = " ".join(journal_terms(row["journal_number"]))
     if row["kle_main_group"]:
         document["kle"] = row["kle_main_group"]
+    if row.get("status"):
+        document["status"] = row["status"]
+    document["thread"] = row.get("thread_id") or row["id"]
     return document
 
 
