@@ -314,13 +314,13 @@ class DocTable:
 
     def grouped(self, mask: np.ndarray, column: str) -> np.ndarray:
         """A mask's documents oldest first, grouped by a single-valued keyword column:
-        groups in the order of their oldest document, each in date and item order."""
+        groups in the order of their first document, each in date and item order."""
         docs = np.flatnonzero(mask)
         codes = self.codes[column][docs]
-        dates = self.date[docs]
+        when = self.date[docs] * 100_000 + self.item_number[docs]  # date, then item number
         first = np.full(len(self.vocabulary.values[column]), np.iinfo(np.int64).max)
-        np.minimum.at(first, codes, dates)
-        return docs[np.lexsort((docs, self.item_number[docs], dates, codes, first[codes]))]
+        np.minimum.at(first, codes, when)
+        return docs[np.lexsort((docs, when, codes, first[codes]))]
 
     def page(self, mask: np.ndarray, sort: str, start: int, count: int) -> list[int]:
         """The document numbers of one page of a mask's documents in date order."""
