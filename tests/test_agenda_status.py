@@ -12,17 +12,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from whoosh.fields import Schema
 
 from conftest import require_corpus, write_config
 from searchsvc.config import load_config
-from searchsvc.engine import writer
-from searchsvc.engine.schema import make_schema
 from searchsvc.jobs.reindex import reindex
 from searchsvc.search import SearchRequest, SearchService
 from searchsvc.sources import read_source
-from searchsvc.store.items import _SCHEMA as items_schema
+from searchsvc.store.generations import DataDir
 from searchsvc.store.items import Store
+from searchsvc.store.rows import SCHEMA as items_schema
 from searchsvc.web import create_app
 
 AGENDA = ("aarhus", "byraad_dagsorden_2025-10-08.html")
@@ -163,18 +161,23 @@ def test_greve_minutes_replace_the_agenda_in_the_same_file(tmp_path):
     assert sorted(h["id"] for h in minutes.results) == sorted(h["id"] for h in agenda.results)
 
 
-def test_an_index_without_status_and_thread_is_rebuilt(tmp_path):
-    # An index written before this version lacks the fields: outdated, so rebuilt in full.
-    generation = tmp_path / "generation"
-    assert writer.outdated(generation) is False  # no index at all: nothing to rebuild
-    folder = generation / "whoosh"
-    folder.mkdir(parents=True)
-    fields = {name: field for name, field in make_schema().items() if name not in ("status", "thread")}
-    from searchsvc.engine.schema import whoosh_storage
-    whoosh_storage(folder).create_index(Schema(**fields))
-    assert writer.outdated(generation) is True
-    writer.create_index(generation)
-    assert writer.outdated(generation) is False
+def test_a_store_without_status_and_threads_is_rebuilt_in_full(tmp_path):
+    # As an older store reads once its new columns are added: empty.
+    source = tmp_path / "aarhus"
+    source.mkdir()
+    shutil.copy(require_corpus(*AGENDA), source / AGENDA[1])
+    config = load_config(write_config(tmp_path, [(source, "Aarhus Kommune")]))
+    reindex(config, workers=1)
+    live = DataDir(config.index_path).current()
+    with Store(live).transaction() as db:
+        db.execute("UPDATE items SET status = NULL, thread_id = NULL")
+    assert Store(live).outdated()
+    report = reindex(config, workers=1)
+    assert "rebuilt in full: the item store lacks the newest columns" in report.warnings
+    assert report.files_parsed == 1
+    service = SearchService.open(config)
+    assert {h["status"] for h in service.search(SearchRequest(per_page=50), snippets=False).results} == {"dagsorden"}
+    assert not Store(DataDir(config.index_path).current()).outdated()
 
 
 def test_an_older_store_gets_the_new_columns(tmp_path):
