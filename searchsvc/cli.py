@@ -192,10 +192,12 @@ def _search_options(func):
         click.option("--year", multiple=True, help="Only this year (repeatable)."),
         click.option("--decision", multiple=True, help="Only items with this decision key (repeatable)."),
         click.option("--kle", multiple=True, help="Only this KLE main group, e.g. 15 (repeatable)."),
+        click.option("--status", multiple=True, help="Only agendas (dagsorden) or minutes (referat)."),
         click.option("--journal", default=None, help="A journal number or KLE prefix, e.g. 15.04."),
         click.option("--from", "date_from", default=None, help="From this date, YYYY-MM-DD."),
         click.option("--to", "date_to", default=None, help="To this date, YYYY-MM-DD."),
-        click.option("--sort", default=None, help="relevance, newest or oldest (default: relevance, newest when browsing)."),
+        click.option("--sort", default=None, help="relevance, newest, oldest or case (default: case for a journal number, "
+                                                 "relevance for a query, newest when browsing)."),
         click.option("--limit", "per_page", type=int, default=20, show_default=True, help="Results per page (1-100)."),
         click.option("--page", type=int, default=1, show_default=True),
     ]):
@@ -239,7 +241,7 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
     first = (request.page - 1) * request.per_page + 1
     click.echo(f"{results.total} resultater" + (f" (viser {first}-{first + shown - 1})" if shown else ""))
     for hit in results.results:
-        decisions = ", ".join(hit["decisions"])
+        decisions = ", ".join(hit["decisions"]) or ("dagsorden" if hit["status"] == "dagsorden" else "")
         closed = " [Lukket]" if hit["closed"] else ""
         click.echo(f"{hit['date']}  {hit['committee']}  punkt {hit['item_number']}{closed}")
         click.echo(f"    {hit['title']}")

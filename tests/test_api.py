@@ -196,8 +196,10 @@ def test_item_document_with_its_case(client, spec):
     validate(spec, "Item", item)
     assert item["journal_number"] == CASE_JOURNAL
     assert item["kle"]["main_group"] == "00" and item["kle"]["main_group_label"]
-    assert [c["id"] for c in item["case"]] == [ITEM_31]
-    assert item["case"][0]["url"] == f"/items/{ITEM_31}"
+    # Items 30 and 31 share a journal number in one meeting, under two titles: two cases.
+    assert item["case"] == [] and item["other_cases"] == 1
+    assert item["journal_url"] == f"/?journal={CASE_JOURNAL}"
+    assert item["status"] == "referat" and item["thread_id"] == ITEM_30
     assert "Beslutning" in [s["heading"] for s in item["sections"]]
     # The server's file system stays private: only the source file's name is shown.
     assert "source_path" not in item and "/" not in item["source_file"]

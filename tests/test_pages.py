@@ -260,19 +260,26 @@ def test_item_page(client):
     assert "Bilag 1 Projektbeskrivelse" in page.text
 
 
-def test_item_case_history_links_the_other_items(client):
+def test_item_case_history_shows_its_case_and_links_the_other_cases(client):
+    # Items 30 and 31 share a journal number in one meeting under two titles: two cases.
     page = get_page(client, f"/items/{ITEM_30}")
     assert "Sagens forløb" in page.text
-    assert page.link("Ekspertgruppens anbefalinger") == f"/items/{ITEM_31}"
-    assert "(dette punkt)" in page.text
-    other = get_page(client, f"/items/{ITEM_31}")
-    assert other.link("Status på implementering af det digitale jobcenter") == f"/items/{ITEM_30}"
+    assert "Sagen er ikke behandlet i andre punkter i arkivet." in page.text
+    with pytest.raises(AssertionError):
+        page.link("Ekspertgruppens anbefalinger")
+    others = page.link("1 anden sag med samme journalnummer")
+    assert params(others) == {"journal": [CASE_JOURNAL]}
+    listing = get_page(client, others)
+    # Case by case, oldest first: each case opens with its title.
+    assert re.findall(r"Sag: (\w+)", listing.text) == ["Status", "Ekspertgruppens"]
+    assert "ældste først, sag for sag" in listing.text
 
 
 def test_item_without_case(client):
     page = get_page(client, "/?q=Revisionstilsyn")
     item = get_page(client, page.link("Revisionstilsyn"))
-    assert "Der er ingen andre punkter med journalnummer" in item.text
+    assert "Sagen er ikke behandlet i andre punkter i arkivet." in item.text
+    assert "med samme journalnummer" not in item.text
 
 
 def test_meeting_page_lists_the_agenda_in_order(client):

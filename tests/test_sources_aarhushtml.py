@@ -58,8 +58,10 @@ def test_agenda_items(agenda):
 
 
 def test_agenda_has_no_decisions(agenda):
+    # An agenda: nothing decided yet, which is not "ingen beslutning" (issue 13).
+    assert agenda.kind == "dagsorden" and {i.kind for i in agenda.items} == {"dagsorden"}
     assert all(i.decision_text is None for i in agenda.items)
-    assert {key for i in agenda.items for key in i.decisions} == {"ingen-beslutning"}
+    assert all(i.decisions == [] for i in agenda.items)
 
 
 def test_agenda_sections(agenda):

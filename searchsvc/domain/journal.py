@@ -86,6 +86,18 @@ def is_journal_number(text: str) -> bool:
     return JOURNAL_TOKEN.fullmatch(text.strip()) is not None
 
 
+_KLE_PREFIX = re.compile(r"\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅa-zæøå]\d{2})?")
+
+
+def is_case_number(text: str) -> bool:
+    """Whether a whole string is a journal number of one case, not a KLE prefix.
+
+    >>> is_case_number("23-013472"), is_case_number("00.01.00-G01-253-23"), is_case_number("15.04.10")
+    (True, True, False)
+    """
+    return is_journal_number(text) and _KLE_PREFIX.fullmatch(text.strip()) is None
+
+
 def journal_terms(journal_number: str | None) -> list[str]:
     """The exact terms a journal number is found by: itself and its KLE prefixes.
 

@@ -80,7 +80,7 @@ class Item:
     source_path: str = ""
     source_hash: str = ""
     # What the published document is: "dagsorden" (agenda) or "referat" (minutes); None
-    # when the format does not say. Not stored yet: parsers set it, tests check it.
+    # when the format does not say. Stored and indexed as the item's ``status``.
     kind: str | None = None
     # The item's public page at the publisher, and each attachment's (None where unknown).
     source_url: str | None = None
@@ -121,7 +121,10 @@ class Item:
 
     @property
     def decisions(self) -> list[str]:
-        return classify_decision(self.decision_text)
+        """The decision keys; none for an agenda's item with no decision yet (not
+        ``ingen-beslutning``: the meeting has not been held)."""
+        keys = classify_decision(self.decision_text)
+        return [] if self.kind == "dagsorden" and keys == ["ingen-beslutning"] else keys
 
 
 def meeting_id(municipality: str, committee: str, date: Date, time: str | None) -> str:

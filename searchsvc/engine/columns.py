@@ -20,7 +20,7 @@ from whoosh.query.spans import Span, bisect_spans
 
 from ..lru import LRUCache
 from . import codec
-from .schema import KEYWORD_COLUMNS, SORT_COLUMNS
+from .schema import GROUP_COLUMNS, KEYWORD_COLUMNS, SORT_COLUMNS
 
 EMPTY = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
@@ -171,6 +171,7 @@ class SegmentArrays:
     pairs: dict[str, tuple[np.ndarray, np.ndarray]]       # multi-valued: (docs, codes)
     date: np.ndarray
     item_number: np.ndarray
+    groups: dict[str, np.ndarray]                         # GROUP_COLUMNS: the case thread
     lengths: dict[str, np.ndarray] = field(default_factory=dict)   # read when first scored
 
     def field_lengths(self, reader, fieldname: str) -> np.ndarray:
@@ -204,7 +205,7 @@ class SegmentArrays:
                     column[read_postings(reader, name, term).ids] = vocabulary.code(name, term)
                 codes[name] = column
         date, item_number = (_column(reader, name, size) for name in SORT_COLUMNS)
-        return cls(size, codes, pairs, date, item_number)
+        return cls(size, codes, pairs, date, item_number, {name: _column(reader, name, size) for name in GROUP_COLUMNS})
 
 
 def _column(reader, fieldname: str, size: int) -> np.ndarray:
@@ -223,6 +224,7 @@ class DocTable:
     pairs: dict[str, tuple[np.ndarray, np.ndarray]]
     date: np.ndarray
     item_number: np.ndarray
+    groups: dict[str, np.ndarray]
     vocabulary: Vocabulary
     segments: dict[str, tuple[SegmentArrays, int]] = field(default_factory=dict)  # by segment id
     postings: PostingCache = field(default_factory=PostingCache)
@@ -273,6 +275,7 @@ class DocTable:
             pairs=pairs,
             date=joined(lambda a: a.date),
             item_number=joined(lambda a: a.item_number),
+            groups={name: joined(lambda a, n=name: a.groups[n]) for name in GROUP_COLUMNS},
             vocabulary=vocabulary,
             segments=seen,
             postings=postings or PostingCache(),
@@ -311,6 +314,16 @@ class DocTable:
             date = -self.date if sort == "newest" else self.date
             found = self._orders[sort] = np.lexsort((docnums, self.item_number, date))
         return found
+
+    def grouped(self, mask: np.ndarray, column: str) -> np.ndarray:
+        """A mask's documents oldest first, grouped by a group column (``GROUP_COLUMNS``):
+        groups in the order of their first document, each in date and item order."""
+        docs = np.flatnonzero(mask)
+        _, codes = np.unique(self.groups[column][docs], return_inverse=True)
+        when = self.date[docs] * 100_000 + self.item_number[docs]  # date, then item number
+        first = np.full(len(docs), np.iinfo(np.int64).max)
+        np.minimum.at(first, codes, when)
+        return docs[np.lexsort((docs, when, codes, first[codes]))]
 
     def page(self, mask: np.ndarray, sort: str, start: int, count: int) -> list[int]:
         """The document numbers of one page of a mask's documents in date order."""

@@ -27,6 +27,7 @@ from ..errors import IndexUnreadable, IndexWriteError, ParseError, UnknownFormat
 from ..processes import die_with_parent
 from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source, unknown_reason
 from ..sources.companions import ExportIndex
+from ..store.cases import update_threads
 from ..store.generations import DataDir
 from ..store.items import FileRecord, Store
 from ..store.rows import item_row
@@ -329,7 +330,9 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
             report.items_updated += len(changes.updated)
             report.items_removed += len(changes.removed)
             changed_sources.append(path)
-            rows = [item_row(item) for meeting in parsed.meetings for item in meeting.items]
+            superseded = set(changes.superseded)  # an agenda's items, its minutes stored
+            rows = [item_row(item) for meeting in parsed.meetings for item in meeting.items
+                    if item.id not in superseded]
             add_rows.extend(rows)
             store.record_file(FileRecord(**fields, status="ok", error=None, items=len(rows)))
         for path in vanished:
@@ -337,7 +340,12 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Ou
             changed_sources.append(path)
         if changed_sources or add_rows:
             # Ids are global: an item re-parsed from another file must not be doubled.
-            ids = [row["id"] for row in add_rows]
+            rows_by_id = {row["id"]: row for row in add_rows}
+            # Threads span files: items of unchanged files whose thread moved go again.
+            threads, moved = update_threads(store)
+            rows_by_id.update(store.items([i for i in moved if i not in rows_by_id]))
+            add_rows = [{**row, "thread_id": threads.get(item_id, item_id)} for item_id, row in rows_by_id.items()]
+            ids = list(rows_by_id)
             indexer.write_changes(ix, remove_sources=changed_sources, remove_ids=ids, add_rows=add_rows,
                                   procs=workers)
         store.set_index_commit(indexer.latest_commit(ix))

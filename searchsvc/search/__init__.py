@@ -2,6 +2,7 @@
 service facade that the web app and the CLI call (their only door to the archive)."""
 
 from .facets import FACETS as FACETS
+from .facets import STATUS_LABELS as STATUS_LABELS
 from .facets import FacetValue as FacetValue
 from .query import MAX_QUERY_CHARS as MAX_QUERY_CHARS
 from .ranking import DEFAULT_RANKING as DEFAULT_RANKING

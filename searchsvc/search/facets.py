@@ -1,4 +1,5 @@
-"""Facets: the counts beside the results (municipality, committee, year, decision, KLE).
+"""Facets: the counts beside the results (municipality, committee, year, decision, KLE,
+status: agenda or minutes).
 
 Each facet is a small class naming its index field and how its values are labelled and
 ordered. Counting is the engine's primitive: ``engine.columns.DocTable`` holds each
@@ -85,4 +86,16 @@ class KleFacet(Facet):
         return sorted(counts.items())  # by KLE code, as the classification reads
 
 
-FACETS: tuple[Facet, ...] = (MunicipalityFacet(), CommitteeFacet(), YearFacet(), DecisionFacet(), KleFacet())
+# What a meeting's published document is: an agenda before the meeting, minutes after.
+STATUS_LABELS = {"dagsorden": "Dagsorden (ikke behandlet endnu)", "referat": "Referat"}
+
+
+class StatusFacet(Facet):
+    name, field, title = "status", "status", "Dokument"
+
+    def label(self, value: str) -> str:
+        return STATUS_LABELS.get(value, value)
+
+
+FACETS: tuple[Facet, ...] = (MunicipalityFacet(), CommitteeFacet(), YearFacet(), DecisionFacet(), KleFacet(),
+                             StatusFacet())

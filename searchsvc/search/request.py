@@ -10,11 +10,14 @@ from datetime import date as Date
 from typing import Any
 
 from ..domain.decisions import DECISION_LABELS
+from ..domain.journal import is_case_number
 from ..errors import QueryError
-from .facets import FacetValue
+from .facets import STATUS_LABELS, FacetValue
 from .syntax import MAX_DEPTH, MAX_QUERY_CHARS, nesting
 
-SORTS = ("relevance", "newest", "oldest")
+# "case": a journal number's items oldest first, grouped by case thread (the default when
+# the request names a whole journal number).
+SORTS = ("relevance", "newest", "oldest", "case")
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
@@ -28,6 +31,7 @@ class SearchRequest:
     year: tuple[str, ...] = ()
     decision: tuple[str, ...] = ()
     kle: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
     journal: str | None = None
     date_from: Date | None = None
     date_to: Date | None = None
@@ -95,6 +99,7 @@ class SearchRequest:
             year=many("year", pattern=r"\d{4}"),
             decision=many("decision", allowed=list(DECISION_LABELS)),
             kle=many("kle", pattern=r"\d{2}"),
+            status=many("status", allowed=list(STATUS_LABELS)),
             journal=journal,
             date_from=day("from"),
             date_to=day("to"),
@@ -108,7 +113,20 @@ class SearchRequest:
 
     @property
     def effective_sort(self) -> str:
-        return self.sort or ("relevance" if self.q else "newest")
+        if self.sort:
+            return self.sort
+        if self.journal_number:
+            return "case"
+        return "relevance" if self.q else "newest"
+
+    @property
+    def journal_number(self) -> str | None:
+        """The whole journal number the request asks for (the ``journal`` filter, or a
+        query that is nothing else), or None: its items are listed case by case."""
+        for text in (self.journal, self.q):
+            if text and is_case_number(text):
+                return text.strip()
+        return None
 
     def to_params(self, **changes) -> dict[str, Any]:
         """The request as query-string parameters (for links), with some values changed."""
@@ -119,6 +137,7 @@ class SearchRequest:
             "year": list(self.year),
             "decision": list(self.decision),
             "kle": list(self.kle),
+            "status": list(self.status),
             "journal": [self.journal] if self.journal else [],
             "from": [self.date_from.isoformat()] if self.date_from else [],
             "to": [self.date_to.isoformat()] if self.date_to else [],

@@ -100,6 +100,10 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     if sort in ("newest", "oldest"):
         # Date order is precomputed per snapshot: a page is a slice of it.
         hits = [(docnum, None) for docnum in table.page(docnums, sort, start, request.per_page)]
+    elif sort == "case":
+        # A journal number's items case by case (issue 13): one thread after another.
+        page = table.grouped(docnums, "thread")[start:start + request.per_page]
+        hits = [(int(docnum), None) for docnum in page]
     elif total and start < total:
         # The exact best scores without scoring every match in Python (engine/evaluate.py).
         hits = snapshot.top(parsed.query, docnums, start + request.per_page,
@@ -128,6 +132,8 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
             "journal_number": row["journal_number"],
             "decisions": row["decisions"],
             "closed": row["closed"],
+            "status": row["status"],
+            "thread_id": row["thread_id"],
             "meeting_id": row["meeting_id"],
             "snippet": make_snippet(row["sections"], parsed.highlight, analyze) if snippets else None,
             "score": round(score, 3) if score is not None else None,

@@ -26,6 +26,7 @@ from ..domain.model import ID_PATTERN
 from ..engine.reader import IndexReader, Snapshot, index_exists
 from ..errors import IndexMissing, IndexUnreadable, NotFound, is_damage
 from ..lru import LRUCache
+from ..store.cases import case_items
 from ..store.generations import DataDir
 from ..store.items import Store
 from .ranking import DEFAULT_RANKING, Ranking
@@ -172,7 +173,9 @@ class SearchService:
     # -- look-ups ---------------------------------------------------------------------
 
     def item(self, item_id: str) -> dict:
-        """A full item with ``case``: the other items of its journal number, oldest first.
+        """A full item with its case history: ``case``, the other items of its case thread
+        (same journal number, the same case: ``domain/cases.py``), oldest first, and
+        ``other_cases``, how many other cases share its journal number.
 
         :raise NotFound: no item has that id (or the id is not one).
         """
@@ -180,11 +183,16 @@ class SearchService:
             raise NotFound(f"{item_id!r} is not an item id")
         store = self.view().store
         item = store.item(item_id)
-        case = []
+        case: list[dict] = []
+        others: set[str] = set()
         if item["journal_number"]:
-            case = [c for c in store.case_items(item["journal_number"], item["municipality"])
-                    if c["id"] != item_id]
+            for step in case_items(store, item["journal_number"], item["municipality"]):
+                if step["thread_id"] != item["thread_id"]:
+                    others.add(step["thread_id"])
+                elif step["id"] != item_id:
+                    case.append(step)
         item["case"] = case
+        item["other_cases"] = len(others)
         return item
 
     def meeting(self, meeting_id: str) -> dict:

@@ -33,7 +33,7 @@ MONTHS = {
 
 _TITLE = re.compile(r'<h1 class="[^"]*\bdato\b[^"]*"[^>]*>(.*?)</h1>', re.DOTALL)
 _MEETING = re.compile(
-    r"^(?:Dagsorden|Referat)\s+(?P<d>\d{1,2})\.\s*(?P<month>\w+)\s+(?P<y>\d{4})"
+    r"^(?P<kind>Dagsorden|Referat)\s+(?P<d>\d{1,2})\.\s*(?P<month>\w+)\s+(?P<y>\d{4})"
     r"(?:\s+kl\.\s*(?P<h>\d{1,2})[.:](?P<min>\d{2}))?",
     re.IGNORECASE,
 )
@@ -105,7 +105,8 @@ def _parse_meeting(html: str, *, path: str, municipality: str) -> Meeting:
     name, period = split_period(strip_municipality(html_to_text(committee.group(1)), municipality))
     place = _PLACE.search(html)
     return Meeting(municipality=municipality, committee=name, period=period, date=day, time=time,
-                   place=(html_to_text(place.group(1)) or None) if place else None, source_path=path)
+                   place=(html_to_text(place.group(1)) or None) if place else None, source_path=path,
+                   kind=match["kind"].lower())
 
 
 def _parse_item(meeting: Meeting, row: str, *, position: int, path: str, site: Portal | None) -> None:

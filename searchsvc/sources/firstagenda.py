@@ -84,7 +84,7 @@ def parse_firstagenda(data: bytes | str, *, path: str, municipality: str,
     document_id = guid(document.get("Id")) or guid(meeting_doc.get("Id"))
     meeting = Meeting(
         municipality=municipality, committee=committee, period=period, date=when.date(),
-        time=time, place=_text(place) or None, source_path=path,
+        time=time, place=_text(place) or None, source_path=path, kind=_document_kind(meeting_doc),
         source_url=site.meeting_url(document_id) if site and document_id else None,
         attendees=_attendees(meeting_doc.get("Moededeltagere")),
     )
@@ -102,6 +102,21 @@ def _attendees(value: Any) -> list[Attendee]:
             absent = entry.get("Absent") is True or entry.get("ParticipationCancelled") is True
             attendees.append(Attendee(name, absent=absent))
     return attendees
+
+
+def _document_kind(meeting: dict) -> str | None:
+    """Agenda or minutes. ``Moede.Navn`` says "Referat" on minutes where a municipality
+    names them so; Greve names every publication "Dagsorden", agenda and minutes alike,
+    and marks a held meeting whose decisions are entered with ``Afsluttet: true``."""
+    name = meeting.get("Navn")
+    if isinstance(name, str) and "referat" in name.lower():
+        return "referat"
+    finished = meeting.get("Afsluttet")
+    if isinstance(finished, bool):
+        return "referat" if finished else "dagsorden"
+    if isinstance(name, str) and "dagsorden" in name.lower():
+        return "dagsorden"
+    return None
 
 
 def _load(data: bytes | str, path: str) -> Any:

@@ -36,7 +36,7 @@ DOCUMENT_NAMES = frozenset({"Indstilling"})
 DOCUMENT_HEADING = re.compile(r"^(?:BESLUTNINGSFORSLAG|INDSTILLING) FRA \S.{0,100}$")
 
 _HEADER = re.compile(
-    r"^(?:REFERAT|DAGSORDEN|BESLUTNINGSPROTOKOL)\s+(?P<committee>.+?)\s+d\.\s*"
+    r"^(?P<kind>REFERAT|DAGSORDEN|BESLUTNINGSPROTOKOL)\s+(?P<committee>.+?)\s+d\.\s*"
     r"(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})\s*$",
     re.IGNORECASE,
 )
@@ -93,8 +93,10 @@ def _parse_header(lines: list[str], *, path: str, municipality: str) -> Meeting:
     except ValueError:
         raise ParseError(path, f"the meeting date {header['d']}-{header['m']}-{header['y']} is not a date", line=header_line) from None
     committee, period = split_period(strip_municipality(header["committee"], municipality))
+    # A beslutningsprotokol is minutes by another name.
+    kind = "dagsorden" if header["kind"].lower() == "dagsorden" else "referat"
     return Meeting(municipality=municipality, committee=committee, period=period, date=date,
-                   time=time, place=place, source_path=path)
+                   time=time, place=place, source_path=path, kind=kind)
 
 
 def strip_municipality(committee: str, municipality: str) -> str:

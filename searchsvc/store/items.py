@@ -12,12 +12,12 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.model import Meeting
 from ..errors import NotFound
-from .rows import JSON_COLUMNS, SCHEMA, decode_row, item_row, open_read_only
+from .rows import JSON_COLUMNS, SCHEMA, add_columns, decode_row, item_row, open_read_only
 
 STORE_FILE = "items.sqlite"
 
@@ -40,6 +40,7 @@ class ItemChanges:
     added: list[str]
     updated: list[str]
     removed: list[str]
+    superseded: list[str] = field(default_factory=list)  # an agenda's, its minutes stored
 
 
 class Store:
@@ -54,10 +55,13 @@ class Store:
 
     def outdated(self) -> bool:
         """Whether the store was written by a version without the newest columns (source
-        links, attendance): a reindex then rebuilds it in full."""
+        links, attendance, agenda or minutes, case threads): a reindex then rebuilds it in
+        full. (Status and thread columns are added to an older store when it is opened,
+        empty: items without a thread id tell.)"""
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(items)")}
         meeting_columns = {r[1] for r in self.db.execute("PRAGMA table_info(meetings)")}
-        return "attachment_urls" not in columns or "attendees" not in meeting_columns
+        return ("attachment_urls" not in columns or "attendees" not in meeting_columns
+                or self.db.execute("SELECT 1 FROM items WHERE thread_id IS NULL LIMIT 1").fetchone() is not None)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -74,6 +78,7 @@ class Store:
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
+            add_columns(connection)
             connection.executescript(SCHEMA)
             self._local.connection = connection
         return connection
@@ -147,19 +152,29 @@ class Store:
     # -- items -----------------------------------------------------------------------
 
     def replace_file_items(self, path: str, meetings: Iterable[Meeting]) -> ItemChanges:
-        """Make the items of one source file exactly these; report what changed."""
+        """Make the items of one source file exactly these; report what changed.
+
+        Ids are the meeting's, whichever file holds it: the minutes of a meeting replace
+        its agenda's items, and an agenda read later never replaces its minutes (its
+        items are left out: ``ItemChanges.superseded``).
+        """
         old = {r[0] for r in self.db.execute("SELECT id FROM items WHERE source_path = ?", (path,))}
         self.db.execute("DELETE FROM items WHERE source_path = ?", (path,))
         self.db.execute("DELETE FROM meetings WHERE source_path = ?", (path,))
         new: list[str] = []
+        superseded: list[str] = []
         for meeting in meetings:
+            if meeting.kind == "dagsorden" and self.db.execute(
+                    "SELECT 1 FROM meetings WHERE id = ? AND status = 'referat'", (meeting.id,)).fetchone():
+                superseded.extend(item.id for item in meeting.items)
+                continue
             attendees = [{"name": a.name, "absent": a.absent} for a in meeting.attendees]
             self.db.execute(
                 "INSERT OR REPLACE INTO meetings (id, municipality, committee, period, date, time, place,"
-                " source_path, source_url, attendees) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " source_path, source_url, attendees, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (meeting.id, meeting.municipality, meeting.committee, meeting.period,
                  meeting.date.isoformat(), meeting.time, meeting.place, path, meeting.source_url,
-                 json.dumps(attendees, ensure_ascii=False) if attendees else None),
+                 json.dumps(attendees, ensure_ascii=False) if attendees else None, meeting.kind),
             )
             for item in meeting.items:
                 row = item_row(item)
@@ -168,6 +183,8 @@ class Store:
                         row[column] = json.dumps(row[column], ensure_ascii=False)
                 columns = ", ".join(row)
                 marks = ", ".join(f":{c}" for c in row)
+                if self.db.execute("SELECT 1 FROM items WHERE id = ?", (row["id"],)).fetchone():
+                    old.add(row["id"])  # another file's (an agenda's): updated, not added
                 self.db.execute(f"INSERT OR REPLACE INTO items ({columns}) VALUES ({marks})", row)
                 new.append(row["id"])
         new_set = set(new)
@@ -175,6 +192,7 @@ class Store:
             added=[i for i in new if i not in old],
             updated=[i for i in new if i in old],
             removed=sorted(old - new_set),
+            superseded=superseded,
         )
 
     def copy_file_items(self, other: Store, path: str) -> list[str]:
@@ -226,16 +244,6 @@ class Store:
         """Each distinct item title with the number of items that carry it."""
         return [(r[0], r[1]) for r in self.db.execute("SELECT title, COUNT(*) FROM items GROUP BY title")]
 
-    def case_items(self, journal_number: str, municipality: str) -> list[dict]:
-        """Every item of one case (same journal number and municipality), oldest first."""
-        rows = self.db.execute(
-            "SELECT id, date, municipality, committee, meeting_id, item_number, title, decisions"
-            " FROM items WHERE journal_number = ? AND municipality = ?"
-            " ORDER BY date, time, committee, item_number",
-            (journal_number, municipality),
-        )
-        return [decode_row(r) for r in rows]
-
     def items_numbered(self, id_prefix: str, date: str, number: int) -> list[tuple[str, str]]:
         """(id, committee) of the items numbered ``number`` on a date, ids starting ``id_prefix``."""
         query = "SELECT id, committee FROM items WHERE id LIKE ? AND date = ? AND item_number = ?"
@@ -259,7 +267,7 @@ class Store:
             raise NotFound(f"no meeting with id {meeting_id!r}")
         meeting = decode_row(row)
         items = self.db.execute(
-            "SELECT id, item_number, title, journal_number, decisions, decision_text, closed"
+            "SELECT id, item_number, title, journal_number, decisions, decision_text, closed, status"
             " FROM items WHERE meeting_id = ? ORDER BY item_number",
             (meeting_id,),
         )

@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS meetings (
     place TEXT,
     source_path TEXT NOT NULL,
     source_url TEXT,
-    attendees TEXT                 -- JSON list of {"name", "absent"}
+    attendees TEXT,                -- JSON list of {"name", "absent"}
+    status TEXT                    -- 'dagsorden' (agenda), 'referat' (minutes) or NULL (unknown)
 );
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY,
@@ -58,7 +59,9 @@ CREATE TABLE IF NOT EXISTS items (
     sections TEXT NOT NULL,        -- JSON list of {"heading", "text"}
     attachments TEXT NOT NULL,     -- JSON list of titles
     source_url TEXT,               -- the item's public page at the publisher
-    attachment_urls TEXT           -- JSON list, in the order of attachments (null where unknown)
+    attachment_urls TEXT,          -- JSON list, in the order of attachments (null where unknown)
+    status TEXT,                   -- as the meeting's
+    thread_id TEXT                 -- the case thread (domain/cases.py): its first item's id
 );
 -- The Whoosh commit that holds exactly the committed items: readers open that one.
 CREATE TABLE IF NOT EXISTS state (
@@ -68,6 +71,7 @@ CREATE TABLE IF NOT EXISTS state (
 CREATE INDEX IF NOT EXISTS items_meeting ON items (meeting_id, item_number);
 CREATE INDEX IF NOT EXISTS items_source ON items (source_path);
 CREATE INDEX IF NOT EXISTS items_journal ON items (journal_number);
+CREATE INDEX IF NOT EXISTS items_thread ON items (thread_id);
 CREATE INDEX IF NOT EXISTS meetings_source ON meetings (source_path);
 """
 
@@ -103,7 +107,24 @@ def item_row(item: Item) -> dict:
         "attachments": item.attachments,
         "source_url": item.source_url,
         "attachment_urls": item.attachment_urls,
+        "status": item.kind,
+        "thread_id": item.id,  # its own until the store threads its journal number
     }
+
+
+# Columns added since the store's first version. An older store opened for writing gets
+# them, empty, so that it can be read; ``Store.outdated`` then has the next reindex
+# rebuild it in full, which fills them.
+ADDED_COLUMNS = {"meetings": ("status TEXT",), "items": ("status TEXT", "thread_id TEXT")}
+
+
+def add_columns(db: sqlite3.Connection) -> None:
+    """Add the columns an existing store lacks (a new store gets them from ``SCHEMA``)."""
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if present and column.split()[0] not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:

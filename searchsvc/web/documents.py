@@ -73,7 +73,8 @@ def _public(record: dict) -> dict:
 
 
 def item_document(item_id: str) -> dict:
-    """A whole item with its KLE parts, links, and ``case``: the other items of its journal number.
+    """A whole item with its KLE parts, links, ``case`` (the other items of its case),
+    ``other_cases`` (other cases of its journal number) and ``journal_url`` (all of them).
 
     :raise NotFound: no item has that id (or it is not an id).
     """
@@ -92,6 +93,8 @@ def item_document(item_id: str) -> dict:
     item["case"] = [
         {**other, "url": item_url(other["id"])} for other in item["case"]
     ]
+    journal = item["journal_number"]
+    item["journal_url"] = url_for("pages.search", journal=journal) if journal else None
     return item
 
 

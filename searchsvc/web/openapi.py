@@ -11,13 +11,26 @@ from functools import cache
 from importlib import metadata
 
 from ..domain.decisions import DECISION_LABELS
-from ..search import MAX_FILTER_VALUES, MAX_LIMIT, MAX_PAGE, MAX_PER_PAGE, MAX_SUGGEST_CHARS, SORTS
+from ..search import (
+    MAX_FILTER_VALUES,
+    MAX_LIMIT,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_SUGGEST_CHARS,
+    SORTS,
+    STATUS_LABELS,
+)
 
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATE = {"type": "string", "format": "date"}
 DECISION = {"type": "string", "enum": list(DECISION_LABELS)}
 DECISIONS = {"type": "array", "items": DECISION}
+STATUS = {"type": ["string", "null"], "enum": [*STATUS_LABELS, None],
+          "description": "What the meeting's document is: dagsorden (an agenda: nothing decided yet), "
+                         "referat (minutes), or null when the source does not say."}
+THREAD = {**STRING, "description": "The case thread: the items of one journal number that are one case "
+                                   "(named by its first item's id; an item without a journal number is its own)."}
 
 
 def _ref(name: str) -> dict:
@@ -45,6 +58,7 @@ MEETING_FIELDS = {
         "place": NULLABLE_STRING,
         "source_file": STRING,
         "source_url": {**NULLABLE_STRING, "description": "Its public page at the publisher, where known."},
+        "status": STATUS,
 }
 
 
@@ -70,6 +84,8 @@ SCHEMAS: dict[str, dict] = {
         "journal_number": NULLABLE_STRING,
         "decisions": DECISIONS,
         "closed": {"type": "boolean"},
+        "status": STATUS,
+        "thread_id": THREAD,
         "meeting_id": STRING,
         "snippet": {**NULLABLE_STRING,
                     "description": "HTML: escaped text; matches wrapped in <mark>, no other markup."},
@@ -84,7 +100,7 @@ SCHEMAS: dict[str, dict] = {
         "sort": {"type": "string", "enum": list(SORTS)},
         "results": {"type": "array", "items": _ref("SearchResult")},
         "facets": _object({name: {"type": "array", "items": _ref("FacetValue")}
-                           for name in ("municipality", "committee", "year", "decision", "kle")}),
+                           for name in ("municipality", "committee", "year", "decision", "kle", "status")}),
         "suggestion": {**NULLABLE_STRING, "description": "A spelling suggestion (\"Mente du ...?\")."},
         "messages": {"type": "array", "items": STRING,
                      "description": "Danish notes on how the query was read."},
@@ -119,9 +135,12 @@ SCHEMAS: dict[str, dict] = {
         "municipality": STRING,
         "committee": STRING,
         "meeting_id": STRING,
+        "time": NULLABLE_STRING,
         "item_number": {"type": "integer"},
         "title": STRING,
         "decisions": DECISIONS,
+        "status": STATUS,
+        "thread_id": THREAD,
         "url": STRING,
     }),
     "Item": _object({
@@ -140,8 +159,14 @@ SCHEMAS: dict[str, dict] = {
         "attachments": {"type": "array", "items": _ref("Attachment")},
         "url": STRING,
         "meeting_url": STRING,
+        "thread_id": THREAD,
         "case": {"type": "array", "items": _ref("CaseItem"),
-                 "description": "The other items of the same journal number, oldest first."},
+                 "description": "The other items of this item's case (same journal number, same case "
+                                "thread), oldest first."},
+        "other_cases": {"type": "integer", "minimum": 0,
+                        "description": "How many other cases share the journal number."},
+        "journal_url": {**NULLABLE_STRING, "description": "The search page listing every item of the "
+                                                         "journal number, case by case."},
     }),
     "MeetingItem": _object({
         "id": STRING,
@@ -151,6 +176,7 @@ SCHEMAS: dict[str, dict] = {
         "decisions": DECISIONS,
         "decision_text": NULLABLE_STRING,
         "closed": {"type": "boolean"},
+        "status": STATUS,
         "url": STRING,
     }),
     "Meeting": _object({
@@ -218,11 +244,14 @@ SEARCH_PARAMETERS = [
     _many("year", "Only these years.", {"type": "string", "pattern": r"^\d{4}$"}),
     _many("decision", "Only items with one of these decisions.", DECISION),
     _many("kle", "Only these KLE main groups.", {"type": "string", "pattern": r"^\d{2}$"}),
+    _many("status", "Only agendas (dagsorden: not decided yet) or only minutes (referat).",
+          {"type": "string", "enum": list(STATUS_LABELS)}),
     _one("journal", "A journal number, or a KLE prefix such as 15.04.",
          {"type": "string", "maxLength": 40, "pattern": r"^\s*[\wÆØÅæøå.\-]{1,40}\s*$"}),
     _one("from", "Meetings on or after this date.", DATE),
     _one("to", "Meetings on or before this date.", DATE),
-    _one("sort", "Default: relevance for a query, newest when browsing.",
+    _one("sort", "Default: case for a whole journal number (as journal, or as the whole query: its items "
+                 "oldest first, case by case), relevance for a query, newest when browsing.",
          {"type": "string", "enum": list(SORTS)}),
     _one("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     _one("per_page", "Results per page.",
@@ -254,7 +283,8 @@ PATHS: dict[str, dict] = {
         "responses": {"200": _json(_ref("SearchDocument"), "One page of results."), **ERRORS},
     }},
     "/api/items/{item_id}": {"get": {
-        "summary": "A whole agenda item, with the other items of its case (same journal number).",
+        "summary": "A whole agenda item, with the other items of its case (same journal number and "
+                   "case thread) and the number of other cases under its journal number.",
         "operationId": "item",
         "parameters": [_path_parameter("item_id", "The item's id.")],
         "responses": {"200": _json(_ref("Item"), "The item."), **NOT_FOUND, **ERRORS},

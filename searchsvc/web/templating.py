@@ -12,12 +12,12 @@ from markupsafe import Markup, escape
 
 from ..domain.decisions import DECISION_LABELS
 from ..domain.journal import kle_label
-from ..search import FACETS, SearchRequest
+from ..search import FACETS, STATUS_LABELS, SearchRequest
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli",
           "august", "september", "oktober", "november", "december")
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste"}
+SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste", "case": "Sag for sag"}
 FACET_TITLES = {facet.name: facet.title for facet in FACETS}
 
 
@@ -58,6 +58,8 @@ def facet_value_label(name: str, value: str) -> str:
     """How a selected filter value reads on the page."""
     if name == "decision":
         return decision_label(value)
+    if name == "status":
+        return STATUS_LABELS.get(value, value)
     if name == "kle":
         label = kle_label(value)
         return f"{value} {label}" if label else value
