@@ -26,28 +26,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from importlib import resources
-from typing import Protocol
 
-import simplemma
-import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
-from whoosh.lang.stopwords import stoplists
 
 from ..domain.journal import JOURNAL_PATTERN
-
-
-class CompoundDictionary(Protocol):
-    """What analysis needs of a compound dictionary (``compounds.CompoundDictionary``):
-    the parts a word splits into. A protocol, so that analysis does not import compounds,
-    which builds on analysis's stems."""
-
-    def all_parts(self, word: str) -> list[str]: ...
-
-    def known(self, word: str) -> bool: ...
-
-STOPWORDS = frozenset(stoplists["da"])
+from .lemmas import CompoundDictionary, lemma_term, part_lemma_term
+from .stems import STOPWORDS, fold, stem, stem_term
 
 # Bump when the terms a text produces change: an index built by another version is
 # rebuilt in full by the next reindex.
@@ -57,137 +41,6 @@ EXACT_MARK = "="
 PART_MARK = "+"
 
 TOKEN_PATTERN = re.compile(rf"(?:{JOURNAL_PATTERN})(?![\w.-]*\w)|\w+", re.UNICODE)
-
-_stemmer = snowballstemmer.stemmer("danish")
-
-
-def fold(word: str) -> str:
-    """Spell ``å`` as ``aa``, its equivalent in Danish collation.
-
-    >>> fold("århus")
-    'aarhus'
-    """
-    return word.replace("å", "aa")
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The Danish snowball stem of a lowercase word; numbers and journal numbers unchanged."""
-    if not word.isalpha():
-        return word
-    return _stemmer.stemWord(word)
-
-
-@lru_cache(maxsize=200_000)
-def stem_term(word: str) -> str:
-    """The stem form a lowercase word is indexed under.
-
-    Besides folding ``å``, it mends two faults of the snowball stemmer. Danish drops the
-    ``e`` of a final ``-el`` before an ending (``regel``/``regler``, ``middel``/``midler``),
-    which snowball leaves as two stems; here both become one (so a stem is not always a
-    substring of its word). And snowball cuts ``-ig``/``-lig`` off adjectives, so that
-    ``billig`` becomes ``bil`` and ``venlig`` ``ven``; here an ``-ig`` adjective keeps its
-    ``-ig`` and only loses its ending (``billigere``, ``mulighed``, ``boligerne`` →
-    ``billig``, ``mulig``, ``bolig``).
-
-    >>> stem_term("klagerne"), stem_term("århus"), stem_term("aarhus")
-    ('klag', 'aarhus', 'aarhus')
-    >>> stem_term("regel"), stem_term("reglerne"), stem_term("rusmiddel"), stem_term("rusmidler")
-    ('regl', 'regl', 'rusmidl', 'rusmidl')
-    >>> stem_term("bil"), stem_term("billigere"), stem_term("muligheder"), stem_term("boligerne")
-    ('bil', 'billig', 'mulig', 'bolig')
-    >>> stem_term("hensigt") == stem_term("hensigten"), stem_term("pligt"), stem_term("pligter")
-    (True, 'pligt', 'pligt')
-    """
-    folded = fold(word)
-    adjective = _IG_WORD.match(folded)
-    if adjective and not folded.endswith(_IG_NOUNS):
-        return adjective.group(1)
-    stemmed = stem(folded)
-    if len(stemmed) >= 5 and _UNSTRESSED_EL.search(stemmed):
-        stemmed = stemmed[:-2] + "l"
-        if stemmed[-2] == stemmed[-3]:  # midd(e)l -> midl, as in midler
-            stemmed = stemmed[:-2] + "l"
-    return stemmed
-
-
-_UNSTRESSED_EL = re.compile(r"[^aeiouyæøå]el$")
-# A word in -ig with an adjective's or a noun's ending (billigere, boligerne, mulighed);
-# nouns in -igt are not such words.
-_IG_WORD = re.compile(r"^(.{3,}ig)(?:e|t|ere|eres|est|este|st|ste|s|es|en|ens|er|erne|ers|ernes"
-                      r"|hed|heden|heder|hederne|heds|hedens)?$")
-_IG_NOUNS = ("sigt", "pligt", "svigt", "gigt")
-
-
-def _read_lemma_exceptions() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """The lemma exceptions: whole words, and word endings (written ``-ending``)."""
-    words: dict[str, str] = {}
-    endings: list[tuple[str, str]] = []
-    text = resources.files("searchsvc.engine").joinpath("lemma-exceptions.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, lemma_of, *_ = line.split("\t")
-        if word.startswith("-"):
-            endings.append((word[1:], lemma_of))
-        else:
-            words[word] = lemma_of
-    return words, tuple(sorted(endings, key=lambda pair: -len(pair[0])))
-
-
-_LEMMA_WORDS, _LEMMA_ENDINGS = _read_lemma_exceptions()
-
-
-@lru_cache(maxsize=200_000)
-def lemma(word: str) -> str:
-    """The dictionary form of a lowercase Danish word (``børnene`` → ``barn``).
-
-    Municipal Danish uses some words in a sense the general dictionary does not put
-    first (``ældre``, the elderly, is not ``gammel``; ``udsatte``, vulnerable, is not
-    the verb ``udsætte``): ``lemma-exceptions.tsv`` keeps those, and mends endings the
-    dictionary gets wrong (``-centret`` is ``center``, not ``centrum``).
-
-    >>> lemma("børnene"), lemma("digitalt"), lemma("ældre"), lemma("jobcentret")
-    ('barn', 'digital', 'ældre', 'jobcenter')
-    """
-    found = _LEMMA_WORDS.get(word)
-    if found is not None:
-        return found
-    for ending, replacement in _LEMMA_ENDINGS:
-        if word.endswith(ending) and len(word) > len(ending):
-            return word[: -len(ending)] + replacement
-    return simplemma.lemmatize(word, lang="da").lower()
-
-
-def lemma_term(word: str) -> str | None:
-    """The stem of a word's lemma, where it differs from the word's own stem (else None):
-    the extra term a word is indexed and looked up by.
-
-    >>> lemma_term("børn"), lemma_term("barn"), lemma_term("digitalt"), lemma_term("og")
-    ('barn', None, 'digital', None)
-    """
-    if not word.isalpha() or word in STOPWORDS:
-        return None
-    found = stem_term(lemma(word))
-    return found if found != stem_term(word) else None
-
-
-def part_lemma_term(part: str, dictionary: CompoundDictionary) -> str | None:
-    """The lemma term of a compound part, where it differs from the part's stem. A part
-    ending in a linking ``e`` or ``s`` is looked up without it when that is a word of
-    the corpus (``børne`` in ``børneudvalget`` is ``børn``, lemma ``barn``).
-
-    >>> class Known:
-    ...     def known(self, word): return word == "børn"
-    ...     def all_parts(self, word): return []
-    >>> part_lemma_term("børne", Known()), part_lemma_term("skole", Known())
-    ('barn', None)
-    """
-    base = part
-    if part[-1:] in ("e", "s") and len(part) > 4 and dictionary.known(part[:-1]):
-        base = part[:-1]
-    found = lemma_term(base) or stem_term(base)
-    return found if found != stem_term(part) else None
 
 
 def lemma_holders(words: Iterable[str]) -> dict[str, list[str]]:

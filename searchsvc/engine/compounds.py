@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .analysis import STOPWORDS, stem
+from .stems import STOPWORDS, stem
 
 DICTIONARY_FILE = "compound-words.tsv.gz"
 MIN_PART = 4

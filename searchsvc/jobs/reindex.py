@@ -9,34 +9,25 @@ generation that goes live only when complete.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..config import Config, SourceConfig
+from ..config import Config
 from ..domain.decisions import RULES_VERSION
 from ..engine import writer as indexer
-from ..errors import IndexUnreadable, IndexWriteError, ParseError, UnknownFormat, is_damage
-from ..processes import die_with_parent
-from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source, unknown_reason
+from ..errors import IndexUnreadable, IndexWriteError, is_damage
 from ..sources.companions import ExportIndex
 from ..store.cases import update_threads
 from ..store.generations import DataDir
 from ..store.items import FileRecord, Store
 from ..store.rows import item_row
 from .discovery import scan
-
-# Below this many files to parse, worker processes cost more than they save.
-PARALLEL_THRESHOLD = 16
-
-Progress = Callable[[int, int], None]
+from .parsing import Candidate, Outcome, Progress, parse_all
 
 
 @dataclass
@@ -68,86 +59,6 @@ class ReindexReport:
             f"{self.files_failed} failed{not_minutes}; items: {self.items_added} added, "
             f"{self.items_updated} updated, {self.items_removed} removed; {self.seconds:.2f} s"
         )
-
-
-@dataclass
-class _Candidate:
-    path: Path
-    source: SourceConfig
-    size: int
-    mtime_ns: int
-
-
-@dataclass
-class _Outcome:
-    candidate: _Candidate
-    hash: str
-    parsed: ParsedFile | None = None
-    error: str | None = None
-    unknown: str | None = None  # why the file is not minutes (no format reads it)
-    vanished: bool = False  # deleted between the scan and its read: a vanished file
-
-
-def file_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _parse(candidate: _Candidate) -> _Outcome:
-    """Read, hash and parse one file. Runs in a worker process; never raises."""
-    path = candidate.path
-    in_folder = candidate.source.path.is_dir()
-    if in_folder and candidate.source.format == "auto" and detect_format(path) is None:
-        # Not read: its extension is no format's (an image, a Word attachment).
-        return _Outcome(candidate, hash="", unknown=unknown_reason(path, None))
-    try:
-        if candidate.size > MAX_FILE_BYTES:
-            raise ParseError(path, f"the file is {candidate.size // 1048576} MB, larger than the "
-                                   f"{MAX_FILE_BYTES // 1048576} MB limit")
-        data = path.read_bytes()
-    except ParseError as error:
-        return _Outcome(candidate, hash="", error=error.reason)
-    except FileNotFoundError:
-        return _Outcome(candidate, hash="", vanished=True)
-    except OSError as error:
-        return _Outcome(candidate, hash="", error=f"cannot be read: {error.strerror}")
-    digest = file_hash(data)
-    try:
-        parsed = read_source(path, data, municipality=candidate.source.municipality_of(path),
-                             format=candidate.source.format, portal=candidate.source.portal)
-    except UnknownFormat as error:
-        if in_folder:
-            return _Outcome(candidate, hash=digest, unknown=error.reason)
-        return _Outcome(candidate, hash=digest, error=error.reason)
-    except ParseError as error:
-        where = f"line {error.line}: " if error.line else ""
-        return _Outcome(candidate, hash=digest, error=where + error.reason)
-    except Exception as error:  # a parser bug must not stop the reindex of other files
-        return _Outcome(candidate, hash=digest, error=f"unexpected {type(error).__name__}: {error}")
-    for meeting in parsed.meetings:
-        for item in meeting.items:
-            item.source_hash = digest
-    return _Outcome(candidate, hash=digest, parsed=parsed)
-
-
-def _parse_all(candidates: list[_Candidate], progress: Progress | None,
-               workers: int | None) -> list[_Outcome]:
-    total = len(candidates)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if total < PARALLEL_THRESHOLD or workers <= 1:
-        results = []
-        for n, candidate in enumerate(candidates, start=1):
-            results.append(_parse(candidate))
-            if progress:
-                progress(n, total)
-        return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        results = []
-        for n, outcome in enumerate(pool.map(_parse, candidates, chunksize=8), start=1):
-            results.append(outcome)
-            if progress:
-                progress(n, total)
-        return results
 
 
 def reindex(config: Config, *, full: bool = False, progress: Progress | None = None,
@@ -204,7 +115,7 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             if generation is live:
                 _repair(store, ix, report)
             discovered, candidates, unchanged_failures = _changed_files(config, manifest, report)
-            outcomes = _parse_all(candidates, progress, workers)
+            outcomes = parse_all(candidates, progress, workers)
             vanished = [path for path in manifest if path not in discovered]
             carry_from = previous if generation is not live else None
             _apply(store, ix, manifest, outcomes, unchanged_failures, vanished, carry_from, report,
@@ -237,7 +148,7 @@ def _give_back_space(generation: Path, live: Path | None, store: Store, ix) -> N
 
 
 def _changed_files(config: Config, manifest: dict[str, FileRecord], report: ReindexReport
-                   ) -> tuple[set[str], list[_Candidate], list[FileRecord]]:
+                   ) -> tuple[set[str], list[Candidate], list[FileRecord]]:
     """Split the configured files into unchanged ones and candidates to read, by stat alone."""
     discovered: set[str] = set()
     candidates, unchanged_failures = [], []
@@ -262,11 +173,11 @@ def _changed_files(config: Config, manifest: dict[str, FileRecord], report: Rein
             else:
                 unchanged_failures.append(known)
             continue
-        candidates.append(_Candidate(path, source, stat.st_size, stat.st_mtime_ns))
+        candidates.append(Candidate(path, source, stat.st_size, stat.st_mtime_ns))
     return discovered, candidates, unchanged_failures
 
 
-def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[_Outcome],
+def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Outcome],
            unchanged_failures: list[FileRecord], vanished: list[str], carry_from: Store | None,
            report: ReindexReport, workers: int = 1) -> None:
     """Write one batch to the store and the index: the store commits only after the index,

@@ -1,0 +1,101 @@
+"""Parsing the files a reindex must read: each read, hashed and parsed into meetings, in
+worker processes when there are many. Never raises for a file: the outcome says."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import SourceConfig
+from ..errors import ParseError, UnknownFormat
+from ..processes import die_with_parent
+from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source, unknown_reason
+
+# Below this many files to parse, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 16
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Candidate:
+    path: Path
+    source: SourceConfig
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Outcome:
+    candidate: Candidate
+    hash: str
+    parsed: ParsedFile | None = None
+    error: str | None = None
+    unknown: str | None = None  # why the file is not minutes (no format reads it)
+    vanished: bool = False  # deleted between the scan and its read: a vanished file
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_file(candidate: Candidate) -> Outcome:
+    """Read, hash and parse one file. Runs in a worker process; never raises."""
+    path = candidate.path
+    in_folder = candidate.source.path.is_dir()
+    if in_folder and candidate.source.format == "auto" and detect_format(path) is None:
+        # Not read: its extension is no format's (an image, a Word attachment).
+        return Outcome(candidate, hash="", unknown=unknown_reason(path, None))
+    try:
+        if candidate.size > MAX_FILE_BYTES:
+            raise ParseError(path, f"the file is {candidate.size // 1048576} MB, larger than the "
+                                   f"{MAX_FILE_BYTES // 1048576} MB limit")
+        data = path.read_bytes()
+    except ParseError as error:
+        return Outcome(candidate, hash="", error=error.reason)
+    except FileNotFoundError:
+        return Outcome(candidate, hash="", vanished=True)
+    except OSError as error:
+        return Outcome(candidate, hash="", error=f"cannot be read: {error.strerror}")
+    digest = file_hash(data)
+    try:
+        parsed = read_source(path, data, municipality=candidate.source.municipality_of(path),
+                             format=candidate.source.format, portal=candidate.source.portal)
+    except UnknownFormat as error:
+        if in_folder:
+            return Outcome(candidate, hash=digest, unknown=error.reason)
+        return Outcome(candidate, hash=digest, error=error.reason)
+    except ParseError as error:
+        where = f"line {error.line}: " if error.line else ""
+        return Outcome(candidate, hash=digest, error=where + error.reason)
+    except Exception as error:  # a parser bug must not stop the reindex of other files
+        return Outcome(candidate, hash=digest, error=f"unexpected {type(error).__name__}: {error}")
+    for meeting in parsed.meetings:
+        for item in meeting.items:
+            item.source_hash = digest
+    return Outcome(candidate, hash=digest, parsed=parsed)
+
+
+def parse_all(candidates: list[Candidate], progress: Progress | None,
+               workers: int | None) -> list[Outcome]:
+    total = len(candidates)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if total < PARALLEL_THRESHOLD or workers <= 1:
+        results = []
+        for n, candidate in enumerate(candidates, start=1):
+            results.append(parse_file(candidate))
+            if progress:
+                progress(n, total)
+        return results
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        results = []
+        for n, outcome in enumerate(pool.map(parse_file, candidates, chunksize=8), start=1):
+            results.append(outcome)
+            if progress:
+                progress(n, total)
+        return results
