@@ -14,10 +14,12 @@ view (``ResultCache``).
 from __future__ import annotations
 
 import copy
+import hashlib
+import pickle
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from ..lru import LRUCache
 from ..store.cases import case_items
 from ..store.generations import DataDir
 from ..store.items import Store
+from ..store.results import SharedResults
 from .ranking import DEFAULT_RANKING, Ranking
 from .request import SearchRequest, SearchResults
 from .searching import run_search
@@ -55,7 +58,7 @@ class SearchService:
     """Search and look-ups over the live generation of an index folder."""
 
     def __init__(self, index_path: Path, *, ranking: Ranking = DEFAULT_RANKING,
-                 cache_size: int = RESULT_CACHE_SIZE) -> None:
+                 cache_size: int = RESULT_CACHE_SIZE, shared_cache: bool = False) -> None:
         self.datadir = DataDir(index_path)
         self.ranking = ranking
         self._local = threading.local()
@@ -63,12 +66,16 @@ class SearchService:
         self._readers: dict[str, IndexReader] = {}
         self._stores: dict[str, Store] = {}
         self._titles: tuple[tuple[str, int], TitleVocabulary] | None = None
-        self.results = ResultCache(cache_size)
+        self.results = ResultCache(cache_size, SharedResults(index_path) if shared_cache else None)
 
     @classmethod
-    def open(cls, config: Config, *, ranking: Ranking = DEFAULT_RANKING) -> SearchService:
-        """The service over a configuration's index folder."""
-        return cls(config.index_path, ranking=ranking)
+    def open(cls, config: Config, *, ranking: Ranking = DEFAULT_RANKING, shared_cache: bool = False) -> SearchService:
+        """The service over a configuration's index folder.
+
+        :param shared_cache: share search results with the other processes that open
+            the folder so (the server's workers), through a file in the folder.
+        """
+        return cls(config.index_path, ranking=ranking, shared_cache=shared_cache)
 
     # -- views ------------------------------------------------------------------------
 
@@ -238,18 +245,37 @@ class SearchService:
 
 
 class ResultCache:
-    """The most recently used search results, keyed by (view key, request).
+    """Recently used search results, keyed by (view key, request): in this process
+    (an LRU of result objects) and, when ``shared`` is given, in a file the server's
+    processes share (``store.results``), so that one process's work warms the others.
 
     The view key changes with every commit, so a cached result is never served for
     an index it was not computed on. Callers get a copy: results are plain data that
     a page may change as it renders them.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, shared: SharedResults | None = None) -> None:
         self._cache: LRUCache[SearchResults] = LRUCache(size)
+        self.shared = shared
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], SearchResults]) -> SearchResults:
-        return copy.deepcopy(self._cache.get_or_compute(key, compute))
+    def get_or_compute(self, key: tuple, compute: Callable[[], SearchResults]) -> SearchResults:
+        return copy.deepcopy(self._cache.get_or_compute(key, lambda: self._shared_or_compute(key, compute)))
+
+    def _shared_or_compute(self, key: tuple, compute: Callable[[], SearchResults]) -> SearchResults:
+        if self.shared is None:
+            return compute()
+        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+        # Pickles written by this service's own processes into its own index folder: as
+        # trusted as the index files themselves (Whoosh pickles its segments too).
+        found = self.shared.get(digest)
+        if found is not None:
+            try:
+                return pickle.loads(found)
+            except Exception:  # an entry of another version of the code: recompute it
+                pass
+        results = compute()
+        self.shared.put(digest, repr(key[0]), pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+        return results
 
     def clear(self) -> None:
         self._cache.clear()

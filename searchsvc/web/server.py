@@ -166,7 +166,7 @@ def _prepared_app(config: Config):
     from ..search import SearchService
     from . import create_app
 
-    service = SearchService.open(config)
+    service = SearchService.open(config, shared_cache=True)
     service.prepare()
     return create_app(config, service=service)
 
