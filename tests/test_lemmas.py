@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from searchsvc.engine.analysis import index_forms, lemma, lemma_holders, lemma_term, stem_term
+from searchsvc.engine.analysis import index_forms, lemma_holders, stem_term
+from searchsvc.engine.lemmas import lemma, lemma_term
 from searchsvc.search import SearchRequest, SearchService
 from searchsvc.search.query import parse_query
 
