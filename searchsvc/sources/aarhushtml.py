@@ -16,20 +16,12 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
+from ..domain.calendar import MONTH_NUMBERS
 from ..domain.model import Meeting, Section, split_period
 from ..domain.portals import Portal, guid, portal_for
 from ..errors import ParseError
 from .htmltext import TextLine, html_to_lines, html_to_text, join_lines
 from .referat import DOCUMENT_HEADING, strip_municipality
-
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-         "oktober", "november", "december"),
-        start=1,
-    )
-}
 
 _TITLE = re.compile(r'<h1 class="[^"]*\bdato\b[^"]*"[^>]*>(.*?)</h1>', re.DOTALL)
 _MEETING = re.compile(
@@ -93,7 +85,7 @@ def _parse_meeting(html: str, *, path: str, municipality: str) -> Meeting:
     match = _MEETING.match(heading)
     if match is None:
         raise ParseError(path, 'no meeting heading ("Referat 1. oktober 2025 kl. 15.45") found')
-    month = MONTHS.get(match["month"].lower())
+    month = MONTH_NUMBERS.get(match["month"].lower())
     try:
         day = Date(int(match["y"]), month or 0, int(match["d"]))
     except ValueError:

@@ -15,19 +15,12 @@ import re
 from dataclasses import dataclass
 from datetime import date as Date
 
+from ..domain.calendar import MONTH_NUMBERS
 from ..domain.model import Section
 
 DECISION = "Beslutning"
 HISTORY = "Tidligere beslutninger"
 
-MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-         "oktober", "november", "december"),
-        start=1,
-    )
-}
 
 _NUMERIC_DATE = r"(?P<d>\d{1,2})[-.](?P<m>\d{1,2})[-.](?P<y>\d{4})"
 _HEADINGS = (
@@ -108,7 +101,7 @@ def split_dated_entries(text: str, *, body: str, meeting_date: Date) -> tuple[st
     25 September gives ``("Godkendt.", "Forretningsudvalget den 18-09-2012:\\nSagen udsat.")``.
     A field without dated entries is all decision. An empty part is None.
     """
-    starts = [m for m in _DATED_ENTRY.finditer(text) if MONTHS.get(m["month"].lower())]
+    starts = [m for m in _DATED_ENTRY.finditer(text) if MONTH_NUMBERS.get(m["month"].lower())]
     if not starts:
         return (text.strip() or None), None
     decision: str | None = None
@@ -120,7 +113,7 @@ def split_dated_entries(text: str, *, body: str, meeting_date: Date) -> tuple[st
         end = starts[n + 1].start() if n + 1 < len(starts) else len(text)
         entry = text[match.end(): end].strip()
         try:
-            day = Date(int(match["y"]), MONTHS[match["month"].lower()], int(match["d"]))
+            day = Date(int(match["y"]), MONTH_NUMBERS[match["month"].lower()], int(match["d"]))
         except ValueError:
             history.append(text[match.start(): end].strip())
             continue

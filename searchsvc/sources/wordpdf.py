@@ -25,9 +25,9 @@ import re
 from collections import Counter
 from datetime import date as Date
 
+from ..domain.calendar import MONTH_NUMBERS
 from ..domain.model import Meeting
 from ..errors import ParseError
-from .history import MONTHS
 from .wordtemplate import ITEM_START, parse_item_text
 
 _KIND = {"referat": "referat", "dagsorden": "dagsorden", "beslutningsprotokol": "referat"}
@@ -148,7 +148,7 @@ def _day(match: re.Match[str]) -> Date | None:
     try:
         if groups.get("nd"):
             return Date(int(groups["ny"]), int(groups["nm"]), int(groups["nd"]))
-        month = MONTHS.get((groups.get("month") or "").lower())
+        month = MONTH_NUMBERS.get((groups.get("month") or "").lower())
         return Date(int(groups["y"]), month, int(groups["d"])) if month else None
     except ValueError:
         return None

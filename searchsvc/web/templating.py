@@ -10,13 +10,11 @@ from datetime import date as Date
 from flask import Flask, url_for
 from markupsafe import Markup, escape
 
+from ..domain.calendar import MONTHS, WEEKDAYS
 from ..domain.decisions import DECISION_LABELS
 from ..domain.journal import kle_label
 from ..search import FACETS, STATUS_LABELS, SearchRequest
 
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli",
-          "august", "september", "oktober", "november", "december")
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste", "case": "Sag for sag"}
 FACET_TITLES = {facet.name: facet.title for facet in FACETS}
 
