@@ -12,8 +12,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import require_corpus, write_config
 
-from conftest import require_corpus, write_config
 from searchsvc.config import load_config
 from searchsvc.jobs.reindex import reindex
 from searchsvc.search import SearchRequest, SearchService

@@ -69,7 +69,7 @@ def wrap(owner, name, label):
     def wrapped(*a, **k):
         mark(label + "-start"); result = original(*a, **k); mark(label + "-end"); return result
     setattr(owner, name, wrapped)
-wrap(R, "_parse_all", "parse")
+wrap(R, "parse_all", "parse")
 wrap(R, "_apply", "apply")
 wrap(W.SegmentWriter, "commit", "commit")
 R.reindex(load_config(sys.argv[1]), full=sys.argv[2] == "full")
