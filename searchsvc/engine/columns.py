@@ -208,6 +208,14 @@ class SegmentArrays:
         return cls(size, codes, pairs, date, item_number, {name: _column(reader, name, size) for name in GROUP_COLUMNS})
 
 
+def firsts(keys: np.ndarray) -> np.ndarray:
+    """The positions of each key's first occurrence, in order: collapsing a ranked list
+    of documents to one per group (the case thread) is ``ranked[firsts(group[ranked])]``."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(np.unique(keys, return_index=True)[1])
+
+
 def _column(reader, fieldname: str, size: int) -> np.ndarray:
     if fieldname not in reader.schema or not reader.has_column(fieldname):
         return np.zeros(size, dtype=np.int64)
@@ -315,17 +323,27 @@ class DocTable:
             found = self._orders[sort] = np.lexsort((docnums, self.item_number, date))
         return found
 
-    def grouped(self, mask: np.ndarray, column: str) -> np.ndarray:
+    def grouped(self, mask: np.ndarray, column: str, *, once: bool = False) -> np.ndarray:
         """A mask's documents oldest first, grouped by a group column (``GROUP_COLUMNS``):
-        groups in the order of their first document, each in date and item order."""
+        groups in the order of their first document, each in date and item order (with
+        ``once``, only that first document of each group)."""
         docs = np.flatnonzero(mask)
         _, codes = np.unique(self.groups[column][docs], return_inverse=True)
         when = self.date[docs] * 100_000 + self.item_number[docs]  # date, then item number
         first = np.full(len(docs), np.iinfo(np.int64).max)
         np.minimum.at(first, codes, when)
-        return docs[np.lexsort((docs, when, codes, first[codes]))]
+        ordered = np.lexsort((docs, when, codes, first[codes]))
+        return docs[ordered[firsts(codes[ordered])]] if once else docs[ordered]
 
-    def page(self, mask: np.ndarray, sort: str, start: int, count: int) -> list[int]:
-        """The document numbers of one page of a mask's documents in date order."""
+    def page(self, mask: np.ndarray, sort: str, start: int, count: int, group: str | None = None) -> list[int]:
+        """The document numbers of one page of a mask's documents in date order; with a
+        group column, only the first document of each group in that order."""
         ordered = self.order(sort)
-        return ordered[mask[ordered]][start:start + count].tolist()
+        ordered = ordered[mask[ordered]]
+        if group is not None:
+            ordered = ordered[firsts(self.groups[group][ordered])]
+        return ordered[start:start + count].tolist()
+
+    def group_count(self, mask: np.ndarray, group: str) -> int:
+        """How many groups (case threads) a mask's documents fall in."""
+        return len(np.unique(self.groups[group][mask]))

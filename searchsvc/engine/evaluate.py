@@ -28,7 +28,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from . import codec, nodes
-from .columns import DocTable, near, positions_at
+from .columns import DocTable, firsts, near, positions_at
 
 # Our sums and Whoosh's may round differently in the last bit.
 _MARGIN = 1e-9
@@ -89,22 +89,32 @@ class Evaluator:
 
     # -- ranking ------------------------------------------------------------------------
 
-    def top(self, node: nodes.Node, mask: np.ndarray, limit: int, *, restrict: bool
-            ) -> list[tuple[int, float | None]]:
+    def top(self, node: nodes.Node, mask: np.ndarray, limit: int, *, restrict: bool,
+            groups: np.ndarray | None = None) -> list[tuple[int, float | None]]:
         """The ``limit`` best (document number, score) among the mask's documents, best
         first, as Whoosh's ``searcher.search`` ranks them. ``restrict``: the mask holds
-        fewer documents than the node matches (a filter applies)."""
-        found = self._top(node, mask, limit) if type(self.searcher.weighting) is scoring.BM25F else None
+        fewer documents than the node matches (a filter applies). ``groups``: a group key
+        per document (the case thread): only the best document of each group counts."""
+        found = self._top(node, mask, limit, groups) if type(self.searcher.weighting) is scoring.BM25F else None
         if found is not None:
             return [(docnum, score) for docnum, score in found]
         # What this module does not score: Whoosh ranks it, within the mask.
         allowed = set(np.flatnonzero(mask).tolist()) if restrict else None
         query = _rule(node).whoosh(node)
-        results = self.searcher.search(query, filter=allowed, limit=limit, terms=False)
         scored = not isinstance(node, nodes.Every)
-        return [(hit.docnum, hit.score if scored else None) for hit in results]
+        # Grouped: ask for more until ``limit`` groups are found, or all matches.
+        fetch = limit if groups is None else min(4 * limit, max(limit, int(mask.sum())))
+        while True:
+            results = self.searcher.search(query, filter=allowed, limit=fetch, terms=False)
+            hits = [(hit.docnum, hit.score if scored else None) for hit in results]
+            if groups is not None:
+                hits = [hits[i] for i in firsts(groups[[docnum for docnum, _ in hits]])]
+            if groups is None or len(hits) >= limit or len(results) < fetch:
+                return hits[:limit]
+            fetch *= 4
 
-    def _top(self, node: nodes.Node, mask: np.ndarray, limit: int) -> list[tuple[int, float]] | None:
+    def _top(self, node: nodes.Node, mask: np.ndarray, limit: int, groups: np.ndarray | None
+             ) -> list[tuple[int, float]] | None:
         matches = np.flatnonzero(mask)
         if not len(matches):
             return []
@@ -113,16 +123,20 @@ class Evaluator:
         except _Unscored:
             return None
         order = np.lexsort((matches, -bound))
-        checked = np.sort(matches[order[:limit]])
+        # Grouped: the best-bounded document of each of the first ``limit`` groups; the
+        # lowest of their exact scores is a floor no group below the page can reach.
+        head = order[:limit] if groups is None else order[firsts(groups[matches[order]])[:limit]]
+        checked = np.sort(matches[head])
         scores = self.scores(node, checked, exact=True)
-        best = np.sort(scores)[::-1][:limit]
-        floor = best[-1] * (1 - _MARGIN) if len(best) >= min(limit, len(matches)) else -np.inf
-        rest = np.sort(matches[order[limit:]][bound[order[limit:]] >= floor])
+        floor = scores.min() * (1 - _MARGIN)
+        rest = np.setdiff1d(matches[bound >= floor], checked, assume_unique=True)
         if len(rest):
             checked = np.concatenate([checked, rest])
             scores = np.concatenate([scores, self.scores(node, rest, exact=True)])
-        ranked = np.lexsort((checked, -scores))[:limit]
-        return [(int(checked[i]), float(scores[i])) for i in ranked]
+        ranked = np.lexsort((checked, -scores))
+        if groups is not None:
+            ranked = ranked[firsts(groups[checked[ranked]])]
+        return [(int(checked[i]), float(scores[i])) for i in ranked[:limit]]
 
     def scores(self, node: nodes.Node, docs: np.ndarray, exact: bool) -> np.ndarray:
         """The scores of the documents (sorted, all matches): exact, or counting every

@@ -58,9 +58,12 @@ class Snapshot:
         """A mask of the live documents a query node matches."""
         return Evaluator(self.searcher, self.table).match(node)
 
-    def top(self, node: Node, mask: np.ndarray, limit: int, *, restrict: bool) -> list[tuple[int, float | None]]:
-        """The ``limit`` best-scoring documents of the mask (see ``Evaluator.top``)."""
-        return Evaluator(self.searcher, self.table).top(node, mask, limit, restrict=restrict)
+    def top(self, node: Node, mask: np.ndarray, limit: int, *, restrict: bool,
+            group: str | None = None) -> list[tuple[int, float | None]]:
+        """The ``limit`` best-scoring documents of the mask (see ``Evaluator.top``); with a
+        group column (``GROUP_COLUMNS``), the best document of each of the best groups."""
+        groups = self.table.groups[group] if group is not None else None
+        return Evaluator(self.searcher, self.table).top(node, mask, limit, restrict=restrict, groups=groups)
 
     def ids(self, docnums: list[int]) -> list[str]:
         """The item ids of documents."""
