@@ -7,6 +7,7 @@ from .facets import FacetValue as FacetValue
 from .query import MAX_QUERY_CHARS as MAX_QUERY_CHARS
 from .ranking import DEFAULT_RANKING as DEFAULT_RANKING
 from .ranking import Ranking as Ranking
+from .request import GROUPS as GROUPS
 from .request import MAX_FILTER_VALUES as MAX_FILTER_VALUES
 from .request import MAX_PAGE as MAX_PAGE
 from .request import MAX_PER_PAGE as MAX_PER_PAGE

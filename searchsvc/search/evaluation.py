@@ -32,6 +32,7 @@ from pathlib import Path
 from ..domain.model import slugify
 from ..engine.baseline import baseline_ranker
 from ..errors import SearchsvcError
+from ..store.cases import item_threads
 from .request import SearchRequest
 from .service import SearchService
 
@@ -191,28 +192,43 @@ Ranker = Callable[[str], list[tuple[str, str]]]   # query -> [(item id, title)],
 
 
 def evaluate(service: SearchService, judgements: list[Judgement], ranker: Ranker | None = None,
-             system: str = "searchsvc") -> Report:
-    """Run every judged query (through ``search`` unless another ranker is given) and score it."""
+             system: str = "searchsvc", *, group: bool = False) -> Report:
+    """Run every judged query (through ``search`` unless another ranker is given) and score it.
+
+    :param group: rank case threads, not items (issue 19): the search's own grouping, or
+        another ranker's items collapsed to the first of each thread; a thread is relevant
+        when any of its items is.
+    """
     if ranker is None:
         def ranker(query: str) -> list[tuple[str, str]]:
-            results = service.search(SearchRequest(q=query, per_page=DEPTH))
-            return [(hit["id"], hit["title"]) for hit in results.results]
+            request = SearchRequest(q=query, per_page=DEPTH, group="thread" if group else "none")
+            return [(hit["id"], hit["title"]) for hit in service.search(request, snippets=False).results]
+    threads = item_threads(service.view().store) if group else {}
     outcomes = []
     for judgement in judgements:
         relevant = resolve(service, judgement.relevant)
-        ranked = ranker(judgement.query)[:DEPTH]
+        ranked = ranker(judgement.query)
+        if group:
+            first: dict[str, str] = {}
+            for item_id, title in ranked:
+                first.setdefault(threads[item_id], title)
+            ranked = list(first.items())
+            relevant = {threads[i] for i in relevant}
+        ranked = ranked[:DEPTH]
         outcomes.append(Outcome(judgement, [i for i, _ in ranked], relevant, [t for _, t in ranked]))
     return Report(system, outcomes)
 
 
-def evaluate_baseline(service: SearchService, judgements: list[Judgement]) -> Report:
+def evaluate_baseline(service: SearchService, judgements: list[Judgement], *, group: bool = False) -> Report:
     """The same judged queries against Whoosh's defaults (``engine/baseline.py``), built
-    on the service's items in a temporary folder."""
+    on the service's items in a temporary folder (with ``group``, its items collapsed
+    to one per case thread)."""
     store = service.view().store
     titles = {row["id"]: row["title"] for row in store.iter_items()}
+    depth = DEPTH * 10 if group else DEPTH  # enough items for DEPTH threads
     with baseline_ranker(store.iter_items()) as rank:
-        return evaluate(service, judgements, lambda query: [(i, titles[i]) for i in rank(query, DEPTH)],
-                        system="Whoosh defaults")
+        return evaluate(service, judgements, lambda query: [(i, titles[i]) for i in rank(query, depth)],
+                        system="Whoosh defaults", group=group)
 
 
 # -- the report ------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from .syntax import MAX_DEPTH, MAX_QUERY_CHARS, nesting
 # "case": a journal number's items oldest first, grouped by case thread (the default when
 # the request names a whole journal number).
 SORTS = ("relevance", "newest", "oldest", "case")
+# "thread": one result per case thread, its best item (issue 19); "none": every item.
+GROUPS = ("thread", "none")
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
@@ -36,6 +38,7 @@ class SearchRequest:
     date_from: Date | None = None
     date_to: Date | None = None
     sort: str | None = None      # None: relevance for a query, newest when browsing
+    group: str = "thread"
     page: int = 1
     per_page: int = 20
 
@@ -89,6 +92,9 @@ class SearchRequest:
         sort = one("sort")
         if sort is not None and sort not in SORTS:
             raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
+        group = one("group") or "thread"
+        if group not in GROUPS:
+            raise QueryError("group", f"must be one of {', '.join(GROUPS)}")
         journal = one("journal")
         if journal is not None and not re.fullmatch(r"[\wÆØÅæøå.\-]{1,40}", journal):
             raise QueryError("journal", "must be a journal number such as 15.04.10-P20-3-20 or a KLE prefix such as 15.04")
@@ -104,6 +110,7 @@ class SearchRequest:
             date_from=day("from"),
             date_to=day("to"),
             sort=sort,
+            group=group,
             page=integer("page", 1, 1, MAX_PAGE),
             per_page=integer("per_page", 20, 1, MAX_PER_PAGE),
         )
@@ -118,6 +125,11 @@ class SearchRequest:
         if self.journal_number:
             return "case"
         return "relevance" if self.q else "newest"
+
+    @property
+    def grouped(self) -> bool:
+        """Whether results are one per case thread."""
+        return self.group == "thread"
 
     @property
     def journal_number(self) -> str | None:
@@ -142,6 +154,7 @@ class SearchRequest:
             "from": [self.date_from.isoformat()] if self.date_from else [],
             "to": [self.date_to.isoformat()] if self.date_to else [],
             "sort": [self.sort] if self.sort else [],
+            "group": [self.group] if self.group != "thread" else [],
             "page": [str(self.page)] if self.page != 1 else [],
             "per_page": [str(self.per_page)] if self.per_page != 20 else [],
         }
@@ -164,10 +177,16 @@ class SearchResults:
     messages: list[str] = field(default_factory=list)
     parsed_query: str = ""
     relaxed: str | None = None   # "fuzzy" or "any" when a lenient retry found the results
+    threads: int | None = None   # grouped: the case threads the matching items fall in
+
+    @property
+    def entries(self) -> int:
+        """What pages count: threads when grouped, else items."""
+        return self.threads if self.threads is not None else self.total
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.request.per_page))
+        return max(1, -(-self.entries // self.request.per_page))
 
     def to_json(self, item_url: Callable[[str], str] | None = None) -> dict:
         """The document the JSON API serves and ``searchsvc search --json`` prints.
@@ -175,14 +194,22 @@ class SearchResults:
         :param item_url: the URL of an item's page, by item id (the web app builds its
             URLs); each result's ``url``. Without it results have no ``url``.
         """
+        def linked(hit: dict) -> dict:
+            hit = {**hit, "url": item_url(hit["id"])} if item_url else hit
+            if item_url and hit.get("thread"):
+                steps = [{**step, "url": item_url(step["id"])} for step in hit["thread"]["steps"]]
+                hit["thread"] = {**hit["thread"], "steps": steps}
+            return hit
+
         return {
             "query": self.request.q,
             "total": self.total,
+            "threads": self.threads,
+            "group": self.request.group,
             "page": self.request.page,
             "per_page": self.request.per_page,
             "sort": self.request.effective_sort,
-            "results": [{**hit, "url": item_url(hit["id"]), "score": hit["score"]} for hit in self.results]
-                       if item_url else self.results,
+            "results": [linked(hit) for hit in self.results],
             "facets": {name: [v.to_json() for v in values] for name, values in self.facets.items()},
             "suggestion": self.suggestion,
             "messages": self.messages,

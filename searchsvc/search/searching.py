@@ -15,6 +15,7 @@ from ..engine import nodes
 from ..engine.reader import Snapshot
 from ..engine.terms import Terms
 from ..engine.tokens import snippet_analyzer
+from ..store.cases import thread_steps
 from ..store.items import Store
 from .facets import FACETS
 from .query import ParsedQuery, parse_query, positive_words
@@ -92,6 +93,10 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     elif OUT_OF_TIME not in messages:
         messages.append(OUT_OF_TIME)
     total = int(docnums.sum())
+    # One result per case thread (issue 19): the thread column collapses the ranked
+    # documents; filters and facet counts stay on items.
+    group = "thread" if request.grouped else None
+    threads = table.group_count(docnums, "thread") if group else None
     counts = {facet.name: table.counts(facet.field, docnums) for facet in FACETS}
 
     sort = request.effective_sort
@@ -99,18 +104,19 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     hits: list[tuple[int, float | None]] = []
     if sort in ("newest", "oldest"):
         # Date order is precomputed per snapshot: a page is a slice of it.
-        hits = [(docnum, None) for docnum in table.page(docnums, sort, start, request.per_page)]
+        hits = [(docnum, None) for docnum in table.page(docnums, sort, start, request.per_page, group)]
     elif sort == "case":
         # A journal number's items case by case (issue 13): one thread after another.
-        page = table.grouped(docnums, "thread")[start:start + request.per_page]
-        hits = [(int(docnum), None) for docnum in page]
-    elif total and start < total:
+        ordered = table.grouped(docnums, "thread", once=group is not None)
+        hits = [(int(docnum), None) for docnum in ordered[start:start + request.per_page]]
+    elif total and start < (threads if threads is not None else total):
         # The exact best scores without scoring every match in Python (engine/evaluate.py).
         hits = snapshot.top(parsed.query, docnums, start + request.per_page,
-                            restrict=filter_mask is not None)[start:]
+                            restrict=filter_mask is not None, group=group)[start:]
 
     ids = snapshot.ids([docnum for docnum, _ in hits])
     rows = store.items(ids)
+    steps = thread_steps(store, list(dict.fromkeys(row["thread_id"] for row in rows.values()))) if group else {}
     highlight = parsed.highlight
     # The analyser's tokens, but only where a snippet can use them (engine/tokens.py).
     analyze = snippet_analyzer(snapshot.word_forms,
@@ -137,6 +143,7 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
             "meeting_id": row["meeting_id"],
             "snippet": make_snippet(row["sections"], parsed.highlight, analyze) if snippets else None,
             "score": round(score, 3) if score is not None else None,
+            "thread": case_thread(row["thread_id"], steps[row["thread_id"]]) if group else None,
         })
 
     facets = {
@@ -145,7 +152,14 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     }
     return SearchResults(request=request, total=total, results=results_out, facets=facets,
                          suggestion=suggestion, messages=messages, parsed_query=parsed.text,
-                         relaxed=relaxed)
+                         relaxed=relaxed, threads=threads)
+
+
+def case_thread(thread_id: str, steps: list[dict]) -> dict:
+    """A result's case thread: its steps oldest first, and the latest step's decisions
+    and agenda or minutes as the case's status."""
+    latest = steps[-1] if steps else {"decisions": [], "status": None}
+    return {"id": thread_id, "steps": steps, "decisions": latest["decisions"], "status": latest["status"]}
 
 
 def _relaxed_message(parsed: ParsedQuery) -> str:

@@ -39,3 +39,26 @@ def update_threads(store: Store) -> tuple[dict[str, str], list[str]]:
     changed = [(threads[row["id"]], row["id"]) for row in rows if row["thread_id"] != threads[row["id"]]]
     store.db.executemany("UPDATE items SET thread_id = ? WHERE id = ?", changed)
     return threads, [item_id for _, item_id in changed]
+
+
+def thread_steps(store: Store, thread_ids: list[str]) -> dict[str, list[dict]]:
+    """The items of some case threads, each thread's oldest first: its steps (the
+    committee, date, decisions and agenda or minutes of each), by thread id."""
+    steps: dict[str, list[dict]] = {thread_id: [] for thread_id in thread_ids}
+    wanted = list(steps)
+    for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
+        chunk = wanted[start:start + 500]
+        rows = store.db.execute(
+            "SELECT id, date, committee, item_number, decisions, status, thread_id FROM items"
+            f" WHERE thread_id IN ({', '.join('?' * len(chunk))}) ORDER BY date, time, committee, item_number",
+            chunk,
+        )
+        for row in rows:
+            step = decode_row(row)
+            steps[step.pop("thread_id")].append(step)
+    return steps
+
+
+def item_threads(store: Store) -> dict[str, str]:
+    """Every item's thread id, by item id."""
+    return {row[0]: row[1] or row[0] for row in store.db.execute("SELECT id, thread_id FROM items")}
