@@ -198,6 +198,7 @@ def _search_options(func):
         click.option("--to", "date_to", default=None, help="To this date, YYYY-MM-DD."),
         click.option("--sort", default=None, help="relevance, newest, oldest or case (default: case for a journal number, "
                                                  "relevance for a query, newest when browsing)."),
+        click.option("--group", default=None, help="thread (default): one result per case; none: every item."),
         click.option("--limit", "per_page", type=int, default=20, show_default=True, help="Results per page (1-100)."),
         click.option("--page", type=int, default=1, show_default=True),
     ]):
@@ -239,13 +240,17 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
         click.echo(message)
     shown = len(results.results)
     first = (request.page - 1) * request.per_page + 1
-    click.echo(f"{results.total} resultater" + (f" (viser {first}-{first + shown - 1})" if shown else ""))
+    count = f"{results.total} resultater" if results.threads is None else f"{results.total} punkter i {results.threads} sager"
+    click.echo(count + (f" (viser {first}-{first + shown - 1})" if shown else ""))
     for hit in results.results:
         decisions = ", ".join(hit["decisions"]) or ("dagsorden" if hit["status"] == "dagsorden" else "")
         closed = " [Lukket]" if hit["closed"] else ""
         click.echo(f"{hit['date']}  {hit['committee']}  punkt {hit['item_number']}{closed}")
         click.echo(f"    {hit['title']}")
         click.echo(f"    {hit['journal_number'] or '-'}  {decisions}  {item_path(hit['id'])}")
+        if hit["thread"] and len(hit["thread"]["steps"]) > 1:
+            path = " · ".join(f"{step['committee']} {step['date']}" for step in hit["thread"]["steps"])
+            click.echo(f"    sagen: {path}: {', '.join(hit['thread']['decisions']) or '-'}")
     if results.suggestion:
         click.echo(f"Mente du: {results.suggestion}")
 
@@ -323,9 +328,10 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--baseline", is_flag=True, help="Also score Whoosh's default analysis and ranking on the same items.")
 @click.option("--verbose", "-v", is_flag=True, help="List the queries without a relevant item in the first three.")
+@click.option("--group", is_flag=True, help="One result per case thread; a thread is relevant when any of its items is.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
-def evaluate(obj: _Context, file: str, baseline: bool, verbose: bool, as_json: bool) -> None:
+def evaluate(obj: _Context, file: str, baseline: bool, verbose: bool, group: bool, as_json: bool) -> None:
     """Score the search against a judged query set: success@3, MRR and nDCG@10, overall
     and by kind of query.
 
@@ -340,9 +346,9 @@ def evaluate(obj: _Context, file: str, baseline: bool, verbose: bool, as_json: b
     service = SearchService.open(obj.index_config)
     try:
         judgements = load_judgements(Path(file))
-        reports = [run_evaluation(service, judgements)]
+        reports = [run_evaluation(service, judgements, group=group)]
         if baseline:
-            reports.append(evaluate_baseline(service, judgements))
+            reports.append(evaluate_baseline(service, judgements, group=group))
     except SearchsvcError as error:
         raise click.ClickException(str(error)) from None
     if as_json:

@@ -53,7 +53,7 @@ def search_document(results: SearchResults) -> dict:
     """The API's search document: ``SearchResults.to_json()`` plus ``links``."""
     request = results.request
     document = results.to_json(item_url)
-    has_next = request.page < results.pages and request.page * request.per_page < results.total
+    has_next = request.page < results.pages and request.page * request.per_page < results.entries
     document["links"] = {
         "self": search_url("api.search", request),
         "next": search_url("api.search", request, page=request.page + 1) if has_next else None,

@@ -22,7 +22,7 @@ bp = Blueprint("feeds", __name__)
 ATOM = "http://www.w3.org/2005/Atom"
 CSV_MAX_ROWS = 10_000
 CSV_COLUMNS = ("id", "date", "municipality", "committee", "item_number", "title",
-               "journal_number", "decisions", "closed", "meeting_id", "url")
+               "journal_number", "decisions", "closed", "meeting_id", "url", "thread_id")
 
 
 def _cell(value: object) -> object:
@@ -55,7 +55,7 @@ def _timestamp(day: str) -> str:
 @bp.get("/search.atom")
 def atom() -> Response:
     """The newest matches of a search as an Atom feed (``sort`` is always newest)."""
-    results = run_search(request.args.to_dict(flat=False), sort="newest")
+    results = run_search(request.args.to_dict(flat=False), sort="newest", group="none")
     req = results.request
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -101,7 +101,7 @@ def atom() -> Response:
 def csv_export() -> Response:
     """Every match of a search (up to 10,000), one row per item, in the search's order."""
     params = request.args.to_dict(flat=False)
-    first = run_search(params, snippets=False, page=1, per_page=MAX_PER_PAGE)  # validates before streaming
+    first = run_search(params, snippets=False, page=1, per_page=MAX_PER_PAGE, group="none")  # validates before streaming
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
@@ -114,7 +114,7 @@ def csv_export() -> Response:
                 writer.writerow([_cell(value) for value in (
                     hit["id"], hit["date"], hit["municipality"], hit["committee"], hit["item_number"],
                     hit["title"], hit["journal_number"] or "", " ".join(hit["decisions"]),
-                    "ja" if hit["closed"] else "nej", hit["meeting_id"], _absolute(item_url(hit["id"])),
+                    "ja" if hit["closed"] else "nej", hit["meeting_id"], _absolute(item_url(hit["id"])), hit["thread_id"],
                 )])
                 written += 1
             yield buffer.getvalue()
@@ -125,7 +125,7 @@ def csv_export() -> Response:
                 break
             if (page - 1) * MAX_PER_PAGE >= results.total:
                 break
-            results = run_search(params, snippets=False, page=page, per_page=MAX_PER_PAGE)
+            results = run_search(params, snippets=False, page=page, per_page=MAX_PER_PAGE, group="none")
 
     response = Response(stream_with_context(rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="referater.csv"'

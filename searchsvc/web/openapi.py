@@ -12,6 +12,7 @@ from importlib import metadata
 
 from ..domain.decisions import DECISION_LABELS
 from ..search import (
+    GROUPS,
     MAX_FILTER_VALUES,
     MAX_LIMIT,
     MAX_PAGE,
@@ -91,16 +92,39 @@ SCHEMAS: dict[str, dict] = {
                     "description": "HTML: escaped text; matches wrapped in <mark>, no other markup."},
         "url": {**STRING, "description": "The item's page."},
         "score": {"type": ["number", "null"], "description": "Relevance; null when sorted by date."},
+        "thread": {"anyOf": [_ref("Thread"), {"type": "null"}],
+                   "description": "Grouped (group=thread): the case this result stands for; null with group=none."},
+    }),
+    "ThreadStep": _object({
+        "id": STRING,
+        "date": DATE,
+        "committee": STRING,
+        "item_number": {"type": "integer"},
+        "decisions": DECISIONS,
+        "status": STATUS,
+        "url": {**STRING, "description": "The item's page."},
+    }),
+    "Thread": _object({
+        "id": THREAD,
+        "steps": {"type": "array", "items": _ref("ThreadStep"),
+                  "description": "Every item of the case, oldest first (matching the search or not)."},
+        "decisions": {**DECISIONS, "description": "The latest step's decisions: the case's status."},
+        "status": {**STATUS, "description": "The latest step's document: dagsorden when not decided yet."},
     }),
     "SearchDocument": _object({
         "query": STRING,
-        "total": {"type": "integer", "minimum": 0},
+        "total": {"type": "integer", "minimum": 0, "description": "Matching items."},
+        "threads": {"type": ["integer", "null"], "minimum": 0,
+                    "description": "Grouped: the case threads the matching items fall in (what pages count); "
+                                   "null with group=none."},
+        "group": {"type": "string", "enum": list(GROUPS)},
         "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         "sort": {"type": "string", "enum": list(SORTS)},
         "results": {"type": "array", "items": _ref("SearchResult")},
-        "facets": _object({name: {"type": "array", "items": _ref("FacetValue")}
-                           for name in ("municipality", "committee", "year", "decision", "kle", "status")}),
+        "facets": {**_object({name: {"type": "array", "items": _ref("FacetValue")}
+                              for name in ("municipality", "committee", "year", "decision", "kle", "status")}),
+                   "description": "Counts of matching items over all pages, grouped or not (not of threads)."},
         "suggestion": {**NULLABLE_STRING, "description": "A spelling suggestion (\"Mente du ...?\")."},
         "messages": {"type": "array", "items": STRING,
                      "description": "Danish notes on how the query was read."},
@@ -253,6 +277,9 @@ SEARCH_PARAMETERS = [
     _one("sort", "Default: case for a whole journal number (as journal, or as the whole query: its items "
                  "oldest first, case by case), relevance for a query, newest when browsing.",
          {"type": "string", "enum": list(SORTS)}),
+    _one("group", "thread (default): one result per case thread, its best item, with the thread's steps; "
+                  "none: every item. Filters apply to items before grouping; facet counts are always items.",
+         {"type": "string", "enum": list(GROUPS), "default": "thread"}),
     _one("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     _one("per_page", "Results per page.",
          {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20}),
