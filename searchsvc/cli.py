@@ -240,7 +240,9 @@ def search(obj: _Context, query: str, as_json: bool, **options) -> None:
         click.echo(message)
     shown = len(results.results)
     first = (request.page - 1) * request.per_page + 1
-    count = f"{results.total} resultater" if results.threads is None else f"{results.total} punkter i {results.threads} sager"
+    count = f"{results.total} resultater"
+    if results.threads is not None and results.threads < results.total:  # else every item is a case of its own
+        count = f"{results.total} punkter i {results.threads} sager"
     click.echo(count + (f" (viser {first}-{first + shown - 1})" if shown else ""))
     for hit in results.results:
         decisions = ", ".join(hit["decisions"]) or ("dagsorden" if hit["status"] == "dagsorden" else "")

@@ -118,4 +118,11 @@ def test_results_carry_a_url_only_when_given_one(sample_service):
     assert all("url" not in hit for hit in results.to_json()["results"])
     linked = results.to_json(item_path)["results"]
     assert [hit["url"] for hit in linked] == [f"/items/{hit['id']}" for hit in results.results]
-    assert [{k: v for k, v in hit.items() if k != "url"} for hit in linked] == results.to_json()["results"]
+    steps = [step for hit in linked for step in hit["thread"]["steps"]]
+    assert steps and all(step["url"] == f"/items/{step['id']}" for step in steps)
+
+    def without_urls(hit: dict) -> dict:
+        thread = {**hit["thread"], "steps": [{k: v for k, v in s.items() if k != "url"} for s in hit["thread"]["steps"]]}
+        return {**{k: v for k, v in hit.items() if k != "url"}, "thread": thread}
+
+    assert [without_urls(hit) for hit in linked] == results.to_json()["results"]

@@ -270,9 +270,14 @@ def test_item_case_history_shows_its_case_and_links_the_other_cases(client):
     others = page.link("1 anden sag med samme journalnummer")
     assert params(others) == {"journal": [CASE_JOURNAL]}
     listing = get_page(client, others)
-    # Case by case, oldest first: each case opens with its title.
-    assert re.findall(r"Sag: (\w+)", listing.text) == ["Status", "Ekspertgruppens"]
     assert "ældste først, sag for sag" in listing.text
+    # Item by item (group=none), case by case, oldest first: each case opens with its title.
+    flat = get_page(client, others + "&group=none")
+    assert re.findall(r"Sag: (\w+)", flat.text) == ["Status", "Ekspertgruppens"]
+    # One entry per case (the default), in the same order.
+    html = client.get(others).get_data(as_text=True)
+    titles = re.findall(r'<h3 id="hit-\d+"><a href="[^"]+">(\w+)', html)
+    assert titles == ["Status", "Ekspertgruppens"] and "Sag: " not in listing.text
 
 
 def test_item_without_case(client):

@@ -21,6 +21,8 @@ from searchsvc.store.generations import DataDir
 @pytest.fixture(scope="module")
 def run(danish_service):
     def run(q: str, per_page: int = 20, **params):
+        # Items, not case threads: these judge how items rank (grouping: test_grouping.py).
+        params.setdefault("group", "none")
         return danish_service.search(SearchRequest(q=q, per_page=per_page, **params))
     return run
 

@@ -67,14 +67,14 @@ def atom() -> Response:
         element.text = None if text is None else xml_text(text)
         return element
 
-    self_url = _absolute(search_url("feeds.atom", req, page=None, per_page=None, sort=None))
+    self_url = _absolute(search_url("feeds.atom", req, page=None, per_page=None, sort=None, group=None))
     add(feed, "id", _atom_id(self_url))
     add(feed, "title", f"Referater: {req.q}" if req.q else "Referater: alle punkter")
     add(feed, "updated", _timestamp(results.results[0]["date"]) if results.results
         else f"{Date.today().isoformat()}T00:00:00Z")
     add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     add(feed, "link", rel="alternate", type="text/html",
-        href=_absolute(search_url("pages.search", req, page=None, per_page=None, sort="newest")))
+        href=_absolute(search_url("pages.search", req, page=None, per_page=None, sort="newest", group=None)))
     author = add(feed, "author")
     add(author, "name", "searchsvc")
     for hit in results.results:
