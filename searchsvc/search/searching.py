@@ -1,4 +1,5 @@
-"""Running one search over one view: match, filter, count facets, rank, make snippets.
+"""Running one search over one view: match, filter, count facets, rank (one result per
+case thread unless ``group=none``), make snippets.
 
 ``SearchService.search`` (``service.py``) calls ``run_search`` with the view's index
 snapshot and store, and caches what it returns.
