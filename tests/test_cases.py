@@ -113,6 +113,16 @@ def test_a_journal_number_lists_case_by_case_oldest_first(service):
     assert [h["id"] for h in second.results] == [h["id"] for h in results.results[5:10]]
 
 
+def test_a_journal_number_shows_one_result_per_case_by_default(service):
+    # Issue 19: 16 items, 10 cases, each once, with its steps.
+    results = service.search(SearchRequest(q="24-012104"), snippets=False)
+    assert (results.total, results.threads, len(results.results)) == (16, 10, 10)
+    assert len({hit["thread_id"] for hit in results.results}) == 10
+    [seniorraad] = [hit for hit in results.results if hit["title"] == SENIORRAAD]
+    assert [step["committee"] for step in seniorraad["thread"]["steps"]] == [
+        "Sundheds- og Omsorgsudvalget", "Økonomiudvalget", "Byråd"]
+
+
 def test_standing_items_are_never_threaded_across_meetings(service):
     items = journal_items(service, "21-014448")
     standing = [hit for hit in items if "dagsorden" in hit["title"].lower()]
