@@ -146,7 +146,8 @@ def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
             path = index_path.parent / "minutes" / slugify(municipality.removesuffix(" Kommune"))
         else:
             path = base / text(f"sources[{n}].path", entry.get("path"))
-            if portal is None and not path.exists():
+            # A portal source's folder may not exist before its first fetch, but not its parent.
+            if not path.exists() and (portal is None or not path.parent.exists()):
                 problem = f"{file}: sources[{n}].path {path} does not exist"
                 if sources_required:
                     raise ConfigError(problem)

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
 from ..domain.journal import JOURNAL_PATTERN
-from .lemmas import CompoundDictionary, lemma_term, part_lemma_term
+from .lemmas import PartSplitter, lemma_term, part_lemma_term
 from .stems import STOPWORDS, fold, stem, stem_term
 
 # Bump when the terms a text produces change: an index built by another version is
@@ -116,7 +116,7 @@ class DanishFilter(Filter):
     as UTF-8 (what the segment writer stores), computed once per distinct token.
     """
 
-    def __init__(self, dictionary: CompoundDictionary | None = None) -> None:
+    def __init__(self, dictionary: PartSplitter | None = None) -> None:
         self.dictionary = dictionary
         self.version = ANALYSIS_VERSION
         self.cache: dict[str, tuple[tuple[str, ...], tuple[bytes, ...]]] = {}
@@ -132,7 +132,7 @@ class DanishFilter(Filter):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DanishFilter) and other.version == self.version
 
-    def attach(self, dictionary: CompoundDictionary | None) -> None:
+    def attach(self, dictionary: PartSplitter | None) -> None:
         self.dictionary = dictionary
         self.cache = {}
 
@@ -165,7 +165,7 @@ class DanishFilter(Filter):
                 yield token
 
 
-def index_forms(word: str, dictionary: CompoundDictionary | None = None) -> tuple[str, ...]:
+def index_forms(word: str, dictionary: PartSplitter | None = None) -> tuple[str, ...]:
     """The terms a lowercase word is indexed under: stem, lemma's stem, as written,
     compound parts.
 
@@ -201,7 +201,7 @@ def tokenizer() -> RegexTokenizer:
     return RegexTokenizer(TOKEN_PATTERN)
 
 
-def danish_analyzer(dictionary: CompoundDictionary | None = None):
+def danish_analyzer(dictionary: PartSplitter | None = None):
     """Tokenize and lowercase Danish text; index stems, exact forms and compound parts.
 
     >>> [t.text for t in danish_analyzer()("Klagerne om 15.04.10-P20-3-20")]
@@ -241,7 +241,7 @@ def _as_word(token: str) -> str | None:
     return word if word.isascii() else unicodedata.normalize("NFC", word)
 
 
-def attach_dictionary(schema, dictionary: CompoundDictionary) -> None:
+def attach_dictionary(schema, dictionary: PartSplitter) -> None:
     """Give every Danish analyser of a (writer's) schema the compound dictionary."""
     for _, field in schema.items():
         for part in getattr(getattr(field, "analyzer", None), "items", ()):

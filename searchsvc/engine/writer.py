@@ -17,6 +17,7 @@ from ..processes import can_fork, die_with_parent
 from . import codec
 from .analysis import ANALYSIS_VERSION, analysis_version, word_counts
 from .compounds import CompoundDictionary
+from .lemmas import load_lemmas
 from .schema import WHOOSH_DIR, item_document, make_schema, row_text, whoosh_storage
 from .segments import SegmentWriter
 
@@ -87,6 +88,8 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
     procs = min(procs, len(add_rows) // PARALLEL_ROWS)
     if not can_fork():
         procs = 1
+    if procs > 1:
+        load_lemmas()  # once here, inherited by the forked indexing processes
     try:
         if writer.segments:  # an empty index (a full rebuild) has nothing to delete
             for source in remove_sources:

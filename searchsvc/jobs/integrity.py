@@ -1,7 +1,7 @@
 """Whether the index folder is whole: what a reader sees agrees with the item store.
 
 Used after faults (a killed reindex, a full disk) to check the promises of
-``datadir`` and ``reindex``: a reader sees one committed state, every stored item is
+``store.generations`` and ``jobs.reindex``: a reader sees one committed state, every stored item is
 searchable, nothing searchable is missing from the store, and the totals agree.
 """
 

@@ -159,7 +159,7 @@ class PortalClient:
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise _Retry(f"no answer within {self.timeout:g} s (timeout)") from None
             raise _Retry(f"connection failed: {getattr(reason, 'strerror', None) or reason}") from None
-        except (http.client.HTTPException, ConnectionError) as error:
+        except (http.client.HTTPException, OSError) as error:  # OSError: ConnectionError, ssl.SSLError
             raise _Retry(f"connection failed: {type(error).__name__} {error}".strip()) from None
         finally:
             self._last = time.monotonic()

@@ -37,6 +37,9 @@ from .request import SearchRequest, SearchResults
 from .searching import run_search
 from .suggest import Suggestion, TitleVocabulary, complete
 
+# What names the shape of cached results: the source of this package's modules, which
+# make them, so that an upgraded server never unpickles a shape of an older version.
+RESULTS_FORMAT = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()[:16]
 # Results kept per service: a page of results with its facets is some tens of KB.
 RESULT_CACHE_SIZE = 512
 
@@ -223,7 +226,13 @@ class SearchService:
     def size_on_disk(self) -> int:
         """Bytes used by the live generation (store and index)."""
         folder = self._generation()
-        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        total = 0
+        for path in folder.rglob("*"):
+            try:
+                total += path.stat().st_size if path.is_file() else 0
+            except FileNotFoundError:  # a reindex dropped an old commit's file meanwhile
+                continue
+        return total
 
     def stats(self) -> dict:
         """Counts by municipality, committee, year, decision and KLE main group, the source
@@ -233,7 +242,7 @@ class SearchService:
             "items": self.item_count(),
             "municipality": store.counts("municipality"),
             "committee": store.counts("committee"),
-            "year": store.counts("substr(date, 1, 4)"),
+            "year": store.year_counts(),
             "decision": store.decision_counts(),
             "kle": store.counts("kle_main_group"),
             "failed_files": [(r.path, r.error) for r in store.files_with_status("error")],
@@ -264,7 +273,9 @@ class ResultCache:
     def _shared_or_compute(self, key: tuple, compute: Callable[[], SearchResults]) -> SearchResults:
         if self.shared is None:
             return compute()
-        digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+        # The code's version is part of the key: a new version may shape results otherwise,
+        # and the file outlives the processes that wrote it.
+        digest = hashlib.sha256(repr((RESULTS_FORMAT, key)).encode("utf-8")).hexdigest()
         # Pickles written by this service's own processes into its own index folder: as
         # trusted as the index files themselves (Whoosh pickles its segments too).
         found = self.shared.get(digest)

@@ -119,7 +119,7 @@ def _item(meeting: Meeting, table: ET.Element, numbers: dict[str, int], *, path:
         raise ParseError(path, f"agenda item {number} has no title (field name)")
     bullets = sorted(
         (fields(b) for b in table.findall("table[@name='bullet']")),
-        key=lambda b: int(b.get("bulletsortorder", "0") or 0),
+        key=lambda b: _order(b.get("bulletsortorder"), path),
     )
     sections = [
         Section(" ".join(b.get("bulletname", "").split()), content)
@@ -127,7 +127,7 @@ def _item(meeting: Meeting, table: ET.Element, numbers: dict[str, int], *, path:
     ]
     sections = resolve(sections, meeting_date=meeting.date, committee=meeting.committee)
     enclosures = sorted((fields(e) for e in table.findall("table[@name='enclosure']")),
-                        key=lambda e: int(e.get("sort", "0") or 0))
+                        key=lambda e: _order(e.get("sort"), path))
     access = values.get("accessname", "").strip().lower()
     meeting.add_item(
         number, title,
@@ -163,3 +163,14 @@ def parse_acadre_manifest(data: bytes, *, path: str, municipality: str, warnings
     if root.tag != ROOT or _table(root, "producedAgenda") is None:
         raise ParseError(path, 'no <table name="producedAgenda">: not an Acadre manifest')
     return []
+
+
+def _order(value: str | None, path) -> int:
+    """A sort field's number (an empty one sorts first).
+
+    :raise ParseError: the field holds something else than a whole number.
+    """
+    value = (value or "0").strip() or "0"
+    if not value.lstrip("-").isdecimal():
+        raise ParseError(path, f"a sort order is not a whole number: {value[:20]!r}")
+    return int(value)

@@ -292,6 +292,10 @@ class Store:
         )
         return [decode_row(r) for r in rows]
 
+    def year_counts(self) -> list[tuple[str, int]]:
+        """Items per year of their meeting."""
+        return self.counts("substr(date, 1, 4)")
+
     def counts(self, column: str) -> list[tuple[str, int]]:
         """Item counts by a plain column, largest first."""
         if column not in {"municipality", "committee", "substr(date, 1, 4)", "kle_main_group"}:

@@ -3,7 +3,7 @@
 One Python process runs one search at a time (the interpreter lock), so on a machine
 with several cores concurrent searches queue in it. With ``workers`` above one the
 parent binds the listening sockets and forks that many worker processes; each builds
-its own app and archive (nothing opened before the fork is used after it) and runs
+its own app and search service (nothing opened before the fork is used after it) and runs
 waitress on the shared sockets, and the kernel hands each new connection to one of
 them. The parent only supervises: a worker that dies is replaced, and SIGINT or
 SIGTERM stops them all.
