@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .domain.formats import SOURCE_FORMATS
 from .domain.model import slugify
 from .errors import ConfigError
 
@@ -112,7 +113,6 @@ def load_config(path: str | os.PathLike[str] | None = None, *, sources_required:
 
 
 def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
-    from .sources import READERS  # the formats a source may force
 
     base = file.parent
 
@@ -159,8 +159,8 @@ def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
             raise ConfigError(f"{file}: sources[{earlier[0]}] ({earlier[1]}) and sources[{n}] ({municipality}) "
                               f"both read {path}; a folder belongs to one municipality")
         format = text(f"sources[{n}].format", entry.get("format", "auto"))
-        if format != "auto" and format not in READERS:
-            known = ", ".join(sorted(READERS))
+        if format != "auto" and format not in SOURCE_FORMATS:
+            known = ", ".join(sorted(SOURCE_FORMATS))
             raise ConfigError(f"{file}: sources[{n}].format {format!r} is not one of auto, {known}")
         since = entry.get("since")
         if isinstance(since, str):

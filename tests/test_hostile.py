@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from searchsvc.errors import ParseError, QueryError
 from searchsvc.search import SearchRequest
+from searchsvc.domain.formats import SOURCE_FORMATS
 from searchsvc.sources import READERS, detect_format, read_source
 from searchsvc.sources.wordpdf import parse_word_minutes
 from searchsvc.sources.htmltext import html_to_text
@@ -344,6 +345,7 @@ def test_word_template_minutes_raise_only_parse_error(lines):
 
 def test_every_registered_format_is_fuzzed():
     assert set(READERS) == {"referat", "firstagenda", "aarhus-html", "pdf", "sbsys", "edoc", "acadre", "acadre-manifest"}
+    assert set(READERS) == set(SOURCE_FORMATS)  # what config accepts is what is read
 
 
 # -- queries ---------------------------------------------------------------------------------
