@@ -222,3 +222,15 @@ def test_same_day_decisions_of_two_bodies_choose_this_meetings_body():
     # No decision of this meeting yet (an agenda): all of them are history.
     resolved = resolve(sections, meeting_date=date(2026, 3, 30), committee="Byrådet")
     assert [s.heading for s in resolved] == ["Tidligere beslutninger"]
+
+
+def test_an_item_in_the_contents_but_not_printed_loses_none_of_the_others():
+    """A closed item listed in the contents but left out of the public print: the items
+    after it are still found, each with its own text."""
+    printed = [entry for entry in MINUTES.items if not entry[0].startswith("413.")]
+    minutes = Minutes(committee=COMMITTEE, running_date=MINUTES.running_date, cover=MINUTES.cover,
+                      items=printed, contents_titles=[title for title, _ in MINUTES.items])
+    found = parse_pdf(render(minutes), path="tmu/referat.pdf", municipality="Syddjurs Kommune")
+    assert [i.item_number for i in found.items] == [411, 412, 414]
+    assert "Godkendt." in " ".join(s.text for s in found.items[0].sections)
+    assert "Stationsvej" not in " ".join(s.text for s in found.items[0].sections)

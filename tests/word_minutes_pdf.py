@@ -37,6 +37,7 @@ class Minutes:
     items: list[tuple[str, list[Line]]]  # ("412. Title", the item's lines)
     kind: str = "Referat"
     contents: bool = True
+    contents_titles: list[str] | None = None  # the contents' entries, when not the items' titles
     pages: list[list[Line]] = field(default_factory=list)
 
 
@@ -47,7 +48,8 @@ def render(minutes: Minutes) -> bytes:
     if minutes.contents:
         body += [Line("Indholdsfortegnelse", bold=True), Line("Punkt nr.    Side", gap=6)]
         # Page numbers in the contents are not checked by the reader; any will do.
-        body += [Line(f"{title}    {n + 3}") for n, (title, _) in enumerate(minutes.items)]
+        titles = minutes.contents_titles or [title for title, _ in minutes.items]
+        body += [Line(f"{title}    {n + 3}") for n, title in enumerate(titles)]
         pages.append(_flow(body))
         body = []
     for title, lines in minutes.items:

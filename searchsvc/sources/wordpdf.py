@@ -175,10 +175,14 @@ def _item_starts(lines: list[str]) -> list[int]:
     pending = list(entries)
     for i in range(body_start, len(lines)):
         if pending and (match := ITEM_START.match(lines[i].strip())):
-            number, key = pending[0]
-            if int(match["number"]) == number and _title_key(match["title"]).startswith(key[:15]):
+            number, title = int(match["number"]), _title_key(match["title"])
+            # The first entry still to come that this heading is; entries before it are
+            # not printed in the body (a closed item left out of the public minutes).
+            found = next((k for k, (known, key) in enumerate(pending)
+                          if known == number and title.startswith(key[:15])), None)
+            if found is not None:
                 starts.append(i)
-                pending.pop(0)
+                del pending[:found + 1]
     return starts
 
 
