@@ -129,7 +129,7 @@ class SearchService:
                 self._forget_old(folder.name)
             store = self._stores[folder.name]
         snapshot = reader.open(store.index_commit())
-        if current is not None and current.generation == folder.name:
+        if current is not None:  # this thread's: no other thread reads it
             current.snapshot.close()
         view = View(folder.name, snapshot, store)
         self._local.view = view
