@@ -7,6 +7,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,21 +82,42 @@ def parse_file(candidate: Candidate) -> Outcome:
 
 
 def parse_all(candidates: list[Candidate], progress: Progress | None,
-               workers: int | None) -> list[Outcome]:
+              workers: int | None) -> list[Outcome]:
+    """Every candidate's outcome, in order: in worker processes when there are many.
+
+    A worker process that dies (out of memory, a crash in a library) breaks the pool;
+    the files still to come are then parsed one process each, so that only a file that
+    kills its process fails, and it fails with that reason.
+    """
     total = len(candidates)
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    results: list[Outcome] = []
+
+    def done(outcome: Outcome) -> None:
+        results.append(outcome)
+        if progress:
+            progress(len(results), total)
+
     if total < PARALLEL_THRESHOLD or workers <= 1:
-        results = []
-        for n, candidate in enumerate(candidates, start=1):
-            results.append(parse_file(candidate))
-            if progress:
-                progress(n, total)
+        for candidate in candidates:
+            done(parse_file(candidate))
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        results = []
-        for n, outcome in enumerate(pool.map(parse_file, candidates, chunksize=8), start=1):
-            results.append(outcome)
-            if progress:
-                progress(n, total)
-        return results
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
+            for outcome in pool.map(parse_file, candidates, chunksize=8):
+                done(outcome)
+    except BrokenProcessPool:
+        for candidate in candidates[len(results):]:
+            done(_parse_alone(candidate))
+    return results
+
+
+def _parse_alone(candidate: Candidate) -> Outcome:
+    """Parse one file in a process of its own."""
+    with ProcessPoolExecutor(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        try:
+            return pool.submit(parse_file, candidate).result()
+        except BrokenProcessPool:
+            return Outcome(candidate, hash="",
+                           error="the process parsing it died (out of memory, or a crash in a library)")

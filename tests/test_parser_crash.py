@@ -1,0 +1,56 @@
+"""A parser process that dies does not stop the reindex: the files it held are parsed
+again, one process each, and only a file that kills its process would fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+from helpers import require_corpus, write_config
+
+from searchsvc.config import load_config
+from searchsvc.jobs.reindex import reindex
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(child) for child in text]
+    return found
+
+
+def test_a_killed_parser_process_loses_no_file(tmp_path):
+    greve = require_corpus("greve")
+    folder = tmp_path / "greve"
+    folder.mkdir()
+    for path in sorted(greve.glob("*.json"))[:120]:
+        shutil.copy(path, folder / path.name)
+    config = load_config(write_config(tmp_path, [(folder, "Greve Kommune")]))
+    killed: list[int] = []
+
+    def kill_a_parser() -> None:
+        deadline = time.monotonic() + 60
+        while not killed and time.monotonic() < deadline:
+            for child in _children(os.getpid()):
+                try:
+                    cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+                except FileNotFoundError:
+                    continue
+                if b"multiprocessing" in cmdline or b"python" in cmdline:
+                    os.kill(child, signal.SIGKILL)
+                    killed.append(child)
+                    return
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_a_parser)
+    killer.start()
+    report = reindex(config, workers=2)
+    killer.join()
+    assert killed, "no parser process was seen to kill"
+    assert report.failures == []
+    assert report.files_parsed == 120
