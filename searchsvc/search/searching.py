@@ -18,7 +18,7 @@ from ..engine.terms import Terms
 from ..engine.tokens import snippet_analyzer
 from ..store.cases import thread_steps
 from ..store.items import Store
-from .facets import FACETS
+from .facets import FACETS, facet_counts, facet_mask
 from .query import ParsedQuery, parse_query, positive_words
 from .ranking import Ranking
 from .request import SearchRequest, SearchResults
@@ -32,24 +32,36 @@ OUT_OF_TIME = "Søgningen var for omfattende til at prøve lignende stavemåder;
 MAX_CORRECTED = 20
 
 
+def _facet_masks(request: SearchRequest, snapshot: Snapshot) -> dict[str, np.ndarray]:
+    """One mask per narrowing of the request: each facet with chosen values (its values
+    are alternatives), the journal number, the dates."""
+    table = snapshot.table
+    masks = {facet.name: facet_mask(table, facet, getattr(request, facet.name)) for facet in FACETS
+             if getattr(request, facet.name)}
+    if request.journal:
+        masks["journal"] = snapshot.match(nodes.Term("journal", request.journal.lower()))
+    if request.date_from:
+        masks["from"] = table.date >= int(request.date_from.strftime("%Y%m%d"))
+    if request.date_to:
+        masks["to"] = table.date <= int(request.date_to.strftime("%Y%m%d"))
+    return masks
+
+
+def _combined(table, masks: dict[str, np.ndarray], leave_out: str | None = None) -> np.ndarray | None:
+    """The documents every mask allows (but ``leave_out``'s); None when nothing filters."""
+    chosen = [mask for name, mask in masks.items() if name != leave_out]
+    if not chosen:
+        return None
+    mask = table.live
+    for other in chosen:
+        mask = mask & other
+    return mask
+
+
 def _filter_mask(request: SearchRequest, snapshot: Snapshot) -> np.ndarray | None:
     """The documents the request's filters (facet values, journal number, dates) allow,
     from the snapshot's columns; None when nothing is filtered."""
-    table = snapshot.table
-    masks = [table.docs_with(facet.field, getattr(request, facet.name)) for facet in FACETS
-             if getattr(request, facet.name)]
-    if request.journal:
-        masks.append(snapshot.match(nodes.Term("journal", request.journal.lower())))
-    if request.date_from:
-        masks.append(table.date >= int(request.date_from.strftime("%Y%m%d")))
-    if request.date_to:
-        masks.append(table.date <= int(request.date_to.strftime("%Y%m%d")))
-    if not masks:
-        return None
-    mask = table.live
-    for other in masks:
-        mask = mask & other
-    return mask
+    return _combined(snapshot.table, _facet_masks(request, snapshot))
 
 
 def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking: Ranking, *,
@@ -62,14 +74,16 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     table = snapshot.table
     terms = snapshot.terms
     parsed: ParsedQuery = parse_query(request.q, terms, ranking=ranking)
-    filter_mask = _filter_mask(request, snapshot)
+    masks = _facet_masks(request, snapshot)
+    filter_mask = _combined(table, masks)
     messages = list(parsed.notes)
 
-    def matching_docs(parsed: ParsedQuery) -> np.ndarray:
+    def matching_docs(parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+        """The query's matches, and those the filters allow."""
         mask = snapshot.match(parsed.query)
-        return mask if filter_mask is None else mask & filter_mask
+        return mask, (mask if filter_mask is None else mask & filter_mask)
 
-    docnums = matching_docs(parsed)
+    query_mask, docnums = matching_docs(parsed)
     relaxed = None
     if not docnums.any() and parsed.tree is not None and ranking.lenient_retry:
         # Nothing matched every word as typed: retry with close spellings, then any word.
@@ -80,8 +94,9 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
             retry = parse_query(request.q, terms, mode=mode, ranking=ranking)
             if retry.query == parsed.query:
                 continue
-            docnums = matching_docs(retry)
-            if docnums.any():
+            retried, retried_docnums = matching_docs(retry)
+            if retried_docnums.any():
+                query_mask, docnums = retried, retried_docnums
                 parsed, relaxed = retry, mode
                 messages.append(_relaxed_message(retry))
                 break
@@ -98,7 +113,16 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     # documents; filters and facet counts stay on items.
     group = "thread" if request.grouped else None
     threads = table.group_count(docnums, "thread") if group else None
-    counts = {facet.name: table.counts(facet.field, docnums) for facet in FACETS}
+    # A facet whose values are chosen counts its values without its own filter (the values
+    # of one facet are alternatives): ticking "Byråd" leaves the other committees beside it,
+    # each counted as if ticked too. The other facets count the matches as they are.
+    counts = {}
+    for facet in FACETS:
+        matched = docnums
+        if facet.name in masks:
+            others = _combined(table, masks, leave_out=facet.name)
+            matched = query_mask if others is None else query_mask & others
+        counts[facet.name] = facet_counts(table, facet, matched)
 
     sort = request.effective_sort
     start = (request.page - 1) * request.per_page

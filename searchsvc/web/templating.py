@@ -13,10 +13,11 @@ from markupsafe import Markup, escape
 from ..domain.calendar import MONTHS, WEEKDAYS
 from ..domain.decisions import DECISION_LABELS
 from ..domain.journal import kle_label
-from ..search import FACETS, STATUS_LABELS, SearchRequest
+from ..search import FACETS, SearchRequest
 
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste", "case": "Sag for sag"}
 FACET_TITLES = {facet.name: facet.title for facet in FACETS}
+FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 
 
 def _as_date(value: str | Date) -> Date:
@@ -54,14 +55,11 @@ def decision_label(key: str) -> str:
 
 def facet_value_label(name: str, value: str) -> str:
     """How a selected filter value reads on the page."""
-    if name == "decision":
-        return decision_label(value)
-    if name == "status":
-        return STATUS_LABELS.get(value, value)
     if name == "kle":
         label = kle_label(value)
         return f"{value} {label}" if label else value
-    return value
+    facet = FACETS_BY_NAME.get(name)
+    return facet.label(value) if facet else value
 
 
 def toggle_url(request: SearchRequest, name: str, value: str) -> str:
