@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from ..search import MAX_PAGE
 from .documents import (
@@ -40,6 +40,11 @@ def _page(template: str, json_url: str, **context) -> Response:
 @bp.get("/")
 def search() -> Response:
     """The search page; an empty query browses everything, newest first."""
+    if any(value.strip() == "" for _, value in request.args.items(multi=True)):
+        # A form sent without JavaScript names its empty fields (``&from=&to=``): the
+        # same search at its clean address, which is what people copy and share.
+        kept = {name: [v for v in values if v.strip()] for name, values in request.args.lists()}
+        return redirect(url_for("pages.search", **{k: v for k, v in kept.items() if v}))
     results = run_search(request.args.to_dict(flat=False))
     req = results.request
     has_filters = any(getattr(req, name) for name in FILTERS)
@@ -51,6 +56,12 @@ def search() -> Response:
         csv_url=search_url("feeds.csv", req, page=None, per_page=None),
         first=(req.page - 1) * req.per_page + 1,
     )
+
+
+@bp.get("/search")
+def search_alias() -> Response:
+    """``/search`` (beside ``/search.atom`` and ``/search.csv``) is the search page."""
+    return redirect(url_for("pages.search", **request.args.to_dict(flat=False)), code=301)
 
 
 @bp.get(ITEM_ROUTE)

@@ -69,6 +69,19 @@ def toggle_url(request: SearchRequest, name: str, value: str) -> str:
     return url_for("pages.search", **request.to_params(**{name: values, "page": None}))
 
 
+def req_filters(request: SearchRequest) -> list[str]:
+    """The request's filters as they read on the page (``Udvalg: Byråd (Greve Kommune)``)."""
+    chosen = [f"{FACET_TITLES[facet.name]}: {facet_value_label(facet.name, value)}"
+              for facet in FACETS for value in getattr(request, facet.name)]
+    if request.date_from:
+        chosen.append(f"Fra: {danish_date(request.date_from)}")
+    if request.date_to:
+        chosen.append(f"Til: {danish_date(request.date_to)}")
+    if request.journal:
+        chosen.append(f"Journalnummer: {request.journal}")
+    return chosen
+
+
 def change_url(request: SearchRequest, endpoint: str = "pages.search", **changes) -> str:
     """The search with some parameters changed (``None`` removes one)."""
     return url_for(endpoint, **request.to_params(**changes))
@@ -95,6 +108,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         toggle_url=toggle_url,
         change_url=change_url,
+        req_filters=req_filters,
         page_window=page_window,
         facet_value_label=facet_value_label,
         kle_label=kle_label,
