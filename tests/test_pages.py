@@ -238,7 +238,7 @@ def test_item_page(client):
 def test_item_case_history_shows_its_case_and_links_the_other_cases(client):
     # Items 30 and 31 share a journal number in one meeting under two titles: two cases.
     page = get_page(client, f"/items/{ITEM_30}")
-    assert "Sagens forløb" in page.text
+    assert "Sagen i andre møder" in page.text
     assert "Sagen er ikke behandlet i andre punkter i arkivet." in page.text
     with pytest.raises(AssertionError):
         page.link("Ekspertgruppens anbefalinger")
