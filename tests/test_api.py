@@ -324,7 +324,7 @@ def test_csv_export_has_every_match(client):
 def test_csv_export_of_nothing_is_a_header(client):
     text = client.get("/search.csv?q=ingenting-matcher-dette-ord").data.decode("utf-8-sig")
     assert text.splitlines() == ["id,date,municipality,committee,item_number,title,journal_number,"
-                                 "decisions,closed,meeting_id,url,thread_id"]
+                                 "decisions,decision_labels,decision_text,snippet,closed,meeting_id,url,thread_id"]
 
 
 # -- health, missing index, reindex while running, unexpected errors ------------------------

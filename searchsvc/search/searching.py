@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,18 +65,26 @@ def _filter_mask(request: SearchRequest, snapshot: Snapshot) -> np.ndarray | Non
     return _combined(snapshot.table, _facet_masks(request, snapshot))
 
 
-def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking: Ranking, *,
-               snippets: bool = True) -> SearchResults:
-    """The requested page of results and the facet counts over all matches.
+@dataclass
+class Matched:
+    """What a request matches in a snapshot, before ordering: the query (perhaps relaxed),
+    its matches, and those the filters allow."""
 
-    :param snippets: False leaves each result's ``snippet`` None.
-    """
-    started = time.monotonic()
-    table = snapshot.table
+    parsed: ParsedQuery
+    masks: dict[str, np.ndarray]      # one per narrowing (``_facet_masks``)
+    filter_mask: np.ndarray | None
+    query_mask: np.ndarray
+    docnums: np.ndarray
+    relaxed: str | None
+    messages: list[str]
+
+
+def match_request(snapshot: Snapshot, request: SearchRequest, ranking: Ranking, started: float) -> Matched:
+    """Match the request's query and filters; retry leniently when nothing matched."""
     terms = snapshot.terms
     parsed: ParsedQuery = parse_query(request.q, terms, ranking=ranking)
     masks = _facet_masks(request, snapshot)
-    filter_mask = _combined(table, masks)
+    filter_mask = _combined(snapshot.table, masks)
     messages = list(parsed.notes)
 
     def matching_docs(parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
@@ -103,6 +112,21 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     if not docnums.any() and parsed.tree is not None:
         messages.append("Ingen resultater. Prøv andre eller færre ord"
                         + (", eller fjern en afgrænsning." if filter_mask is not None else "."))
+    return Matched(parsed, masks, filter_mask, query_mask, docnums, relaxed, messages)
+
+
+def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking: Ranking, *,
+               snippets: bool = True) -> SearchResults:
+    """The requested page of results and the facet counts over all matches.
+
+    :param snippets: False leaves each result's ``snippet`` None.
+    """
+    started = time.monotonic()
+    table = snapshot.table
+    terms = snapshot.terms
+    matched = match_request(snapshot, request, ranking, started)
+    parsed, masks, filter_mask = matched.parsed, matched.masks, matched.filter_mask
+    query_mask, docnums, relaxed, messages = matched.query_mask, matched.docnums, matched.relaxed, matched.messages
     suggestion = None
     if time.monotonic() - started <= EXTRAS_SECONDS:
         suggestion = _suggestion(terms, parsed, request.q)
@@ -118,27 +142,56 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     # each counted as if ticked too. The other facets count the matches as they are.
     counts = {}
     for facet in FACETS:
-        matched = docnums
+        counted = docnums
         if facet.name in masks:
             others = _combined(table, masks, leave_out=facet.name)
-            matched = query_mask if others is None else query_mask & others
-        counts[facet.name] = facet_counts(table, facet, matched)
+            counted = query_mask if others is None else query_mask & others
+        counts[facet.name] = facet_counts(table, facet, counted)
 
-    sort = request.effective_sort
     start = (request.page - 1) * request.per_page
-    hits: list[tuple[int, float | None]] = []
+    hits = ordered_hits(snapshot, parsed, docnums, request.effective_sort, start, request.per_page,
+                        restrict=filter_mask is not None, group=group)
+
+    results_out = result_rows(snapshot, store, hits, parsed, snippets=snippets, group=group)
+
+    facets = {
+        facet.name: facet.values(counts[facet.name], getattr(request, facet.name))
+        for facet in FACETS
+    }
+    return SearchResults(request=request, total=total, results=results_out, facets=facets,
+                         suggestion=suggestion, messages=messages, parsed_query=parsed.text,
+                         relaxed=relaxed, threads=threads)
+
+
+def ordered_hits(snapshot: Snapshot, parsed: ParsedQuery, docnums: np.ndarray, sort: str, start: int,
+                 count: int, *, restrict: bool, group: str | None = None) -> list[tuple[int, float | None]]:
+    """Matches ``start`` to ``start + count`` in the order ``sort`` asks, with their scores
+    (None when not ranked by relevance).
+
+    :param restrict: the matches are a filtered subset of the query's (engine/evaluate.py).
+    :param group: "thread": one document per case thread, the best (or first) of each.
+    """
+    table = snapshot.table
     if sort in ("newest", "oldest"):
         # Date order is precomputed per snapshot: a page is a slice of it.
-        hits = [(docnum, None) for docnum in table.page(docnums, sort, start, request.per_page, group)]
-    elif sort == "case":
+        return [(docnum, None) for docnum in table.page(docnums, sort, start, count, group)]
+    if sort == "case":
         # A journal number's items case by case (issue 13): one thread after another.
         ordered = table.grouped(docnums, "thread", once=group is not None)
-        hits = [(int(docnum), None) for docnum in ordered[start:start + request.per_page]]
-    elif total and start < (threads if threads is not None else total):
+        return [(int(docnum), None) for docnum in ordered[start:start + count]]
+    if start < (table.group_count(docnums, "thread") if group else int(docnums.sum())):
         # The exact best scores without scoring every match in Python (engine/evaluate.py).
-        hits = snapshot.top(parsed.query, docnums, start + request.per_page,
-                            restrict=filter_mask is not None, group=group)[start:]
+        return snapshot.top(parsed.query, docnums, start + count, restrict=restrict, group=group)[start:]
+    return []
 
+
+def result_rows(snapshot: Snapshot, store: Store, hits: list[tuple[int, float | None]], parsed: ParsedQuery, *,
+                snippets: bool = True, extra: tuple[str, ...] = (), group: str | None = None) -> list[dict]:
+    """The results of these hits, from the store of the snapshot's view, with snippets.
+
+    :param extra: more store columns to copy into each result (an export's decision text).
+    :param group: "thread": each result carries its case thread (its steps from the store).
+    """
     ids = snapshot.ids([docnum for docnum, _ in hits])
     rows = store.items(ids)
     steps = thread_steps(store, list(dict.fromkeys(row["thread_id"] for row in rows.values()))) if group else {}
@@ -147,13 +200,12 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     analyze = snippet_analyzer(snapshot.word_forms,
                                set().union(*highlight.concepts, *(f for p in highlight.phrases for f in p)),
                                highlight.prefixes)
-
-    results_out = []
+    results = []
     for (_, score), item_id in zip(hits, ids):
         row = rows.get(item_id)
         if row is None:  # indexed but not (yet) stored: an interrupted reindex; skip it
             continue
-        results_out.append({
+        results.append({
             "id": row["id"],
             "title": row["title"],
             "municipality": row["municipality"],
@@ -169,15 +221,9 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
             "snippet": make_snippet(row["sections"], parsed.highlight, analyze) if snippets else None,
             "score": round(score, 3) if score is not None else None,
             "thread": case_thread(row["thread_id"], steps[row["thread_id"]]) if group else None,
+            **{column: row.get(column) for column in extra},
         })
-
-    facets = {
-        facet.name: facet.values(counts[facet.name], getattr(request, facet.name))
-        for facet in FACETS
-    }
-    return SearchResults(request=request, total=total, results=results_out, facets=facets,
-                         suggestion=suggestion, messages=messages, parsed_query=parsed.text,
-                         relaxed=relaxed, threads=threads)
+    return results
 
 
 def case_thread(thread_id: str, steps: list[dict]) -> dict:

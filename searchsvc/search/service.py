@@ -34,6 +34,8 @@ from ..store.items import Store
 from ..store.results import SharedResults
 from .ranking import DEFAULT_RANKING, Ranking
 from .request import SearchRequest, SearchResults
+from .export import Export
+from .export import export as run_export
 from .searching import run_search
 from .suggest import Suggestion, TitleVocabulary, complete
 
@@ -164,6 +166,14 @@ class SearchService:
         return self.results.get_or_compute(
             (view.key, request, snippets),
             lambda: run_search(view.snapshot, view.store, request, self.ranking, snippets=snippets))
+
+    def export(self, request: SearchRequest, limit: int, *, snippets: bool = True) -> Export:
+        """Every match of a search (at most ``limit``) from one view, matched once; its
+        ``rows()`` stream from that view's store (``export.py``).
+
+        :raise IndexMissing: before the first reindex.
+        """
+        return run_export(self.view(), request, self.ranking, limit, snippets=snippets)
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         """Completions of what a person is typing (``suggest.complete``), from the words

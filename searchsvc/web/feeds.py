@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from datetime import date as Date
@@ -13,8 +16,9 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from markupsafe import Markup, escape
 
 from ..domain.decisions import DECISION_LABELS
-from ..search import MAX_PER_PAGE
-from .documents import item_url, run_search, search_url
+from ..errors import QueryError
+from ..search import SearchRequest
+from .documents import current_service, item_url, run_search, search_url
 from .xmltext import xml_text
 
 bp = Blueprint("feeds", __name__)
@@ -22,7 +26,15 @@ bp = Blueprint("feeds", __name__)
 ATOM = "http://www.w3.org/2005/Atom"
 CSV_MAX_ROWS = 10_000
 CSV_COLUMNS = ("id", "date", "municipality", "committee", "item_number", "title",
-               "journal_number", "decisions", "closed", "meeting_id", "url", "thread_id")
+               "journal_number", "decisions", "decision_labels", "decision_text", "snippet",
+               "closed", "meeting_id", "url", "thread_id")
+# The headers of ``sep=semicolon`` (for people's spreadsheets): Danish, the API name beside.
+CSV_DANISH = {"id": "Id", "date": "Mødedato", "municipality": "Kommune", "committee": "Udvalg",
+              "item_number": "Punkt", "title": "Titel", "journal_number": "Journalnummer",
+              "decisions": "Beslutningskoder", "decision_labels": "Beslutning",
+              "decision_text": "Beslutningstekst", "snippet": "Uddrag", "closed": "Lukket",
+              "meeting_id": "Møde-id", "url": "Link", "thread_id": "Sag-id"}
+CSV_SEPARATORS = {"comma": ",", "semicolon": ";"}
 
 
 def _cell(value: object) -> object:
@@ -99,35 +111,55 @@ def atom() -> Response:
 
 @bp.get("/search.csv", endpoint="csv")
 def csv_export() -> Response:
-    """Every match of a search (up to 10,000), one row per item, in the search's order."""
+    """Every match of a search (up to 10,000), one row per item, in the search's order:
+    matched once in one view of the index, the rows streamed as they are read.
+
+    ``sep=semicolon`` writes ``;`` between cells and Danish headers beside the API names,
+    as Danish spreadsheet programs expect (their decimal separator is the comma).
+    """
     params = request.args.to_dict(flat=False)
-    first = run_search(params, snippets=False, page=1, per_page=MAX_PER_PAGE, group="none")  # validates before streaming
+    separator = (params.pop("sep", None) or ["comma"])[-1]
+    if separator not in CSV_SEPARATORS:
+        raise QueryError("sep", "must be comma or semicolon")
+    search = SearchRequest.from_params(params)  # validated before streaming
+    export = current_service().export(search, CSV_MAX_ROWS)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer = csv.writer(buffer, delimiter=CSV_SEPARATORS[separator], lineterminator="\r\n")
+        header = [f"{CSV_DANISH[name]} ({name})" for name in CSV_COLUMNS] if separator == "semicolon" \
+            else list(CSV_COLUMNS)
         # A byte-order mark so that spreadsheet programs read the Danish letters right.
-        writer.writerow(["\ufeff" + CSV_COLUMNS[0], *CSV_COLUMNS[1:]])
-        results, page, written = first, 1, 0
-        while True:
-            for hit in results.results[: CSV_MAX_ROWS - written]:
-                writer.writerow([_cell(value) for value in (
-                    hit["id"], hit["date"], hit["municipality"], hit["committee"], hit["item_number"],
-                    hit["title"], hit["journal_number"] or "", " ".join(hit["decisions"]),
-                    "ja" if hit["closed"] else "nej", hit["meeting_id"], _absolute(item_url(hit["id"])), hit["thread_id"],
-                )])
-                written += 1
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            page += 1
-            if not results.results or written >= CSV_MAX_ROWS:
-                break
-            if (page - 1) * MAX_PER_PAGE >= results.total:
-                break
-            results = run_search(params, snippets=False, page=page, per_page=MAX_PER_PAGE, group="none")
+        writer.writerow(["\ufeff" + header[0], *header[1:]])
+        for n, hit in enumerate(export.rows(), start=1):
+            writer.writerow([_cell(value) for value in (
+                hit["id"], hit["date"], hit["municipality"], hit["committee"], hit["item_number"],
+                hit["title"], hit["journal_number"] or "", " ".join(hit["decisions"]),
+                ", ".join(DECISION_LABELS.get(key, key) for key in hit["decisions"]),
+                hit.get("decision_text") or "", _plain(hit["snippet"]),
+                "ja" if hit["closed"] else "nej", hit["meeting_id"], _absolute(item_url(hit["id"])), hit["thread_id"],
+            )])
+            if n % 100 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
 
     response = Response(stream_with_context(rows()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="referater.csv"'
-    response.headers["X-Total-Count"] = str(first.total)
+    name = export_file_name(search.q, Date.today(), "csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["X-Total-Count"] = str(export.total)
     return response
+
+
+def _plain(snippet: str | None) -> str:
+    """A snippet (escaped HTML with <mark>) as plain text."""
+    return html.unescape(re.sub(r"</?mark>", "", snippet)) if snippet else ""
+
+
+def export_file_name(query: str, day: Date, extension: str) -> str:
+    """``referater-cykelsti-2026-11-30.csv``: the query's words in ASCII, and the day."""
+    words = query.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode())
+    slug = slug.strip("-")[:60].strip("-") or "alle"
+    return f"referater-{slug}-{day.isoformat()}.{extension}"
