@@ -328,9 +328,8 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
     import logging
 
     from .search import SearchService
-    from .web.server import serve as run_server
-
     from .web.accesslog import open_log
+    from .web.server import serve as run_server
 
     config = obj.index_config
     try:

@@ -20,6 +20,9 @@ from .searching import Matched, match_request, ordered_hits, result_rows
 if TYPE_CHECKING:
     from .service import View
 
+# Store columns an export carries beyond a search result's: the decision text (CSV), the
+# meeting's time and the item's page at the publisher (Atom).
+EXTRA_COLUMNS = ("decision_text", "time", "source_url")
 # Rows read from the store at a time: a few hundred items' sections in memory, not all.
 CHUNK = 200
 
@@ -42,7 +45,7 @@ class Export:
         for start in range(0, len(self._hits), CHUNK):
             yield from result_rows(view.snapshot, view.store, self._hits[start:start + CHUNK],
                                    self._matched.parsed,
-                                   snippets=self.snippets, extra=("decision_text",))
+                                   snippets=self.snippets, extra=EXTRA_COLUMNS)
 
 
 def export(view: View, request: SearchRequest, ranking: Ranking, limit: int, *, snippets: bool = True) -> Export:

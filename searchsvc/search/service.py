@@ -32,10 +32,10 @@ from ..store.cases import case_items
 from ..store.generations import DataDir
 from ..store.items import Store
 from ..store.results import SharedResults
-from .ranking import DEFAULT_RANKING, Ranking
-from .request import SearchRequest, SearchResults
 from .export import Export
 from .export import export as run_export
+from .ranking import DEFAULT_RANKING, Ranking
+from .request import SearchRequest, SearchResults
 from .searching import run_search
 from .suggest import Suggestion, TitleVocabulary, complete
 

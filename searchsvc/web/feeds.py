@@ -9,22 +9,27 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from datetime import date as Date
+from datetime import time as Time
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from markupsafe import Markup, escape
 
 from ..domain.decisions import DECISION_LABELS
 from ..errors import QueryError
-from ..search import SearchRequest
-from .documents import current_service, item_url, run_search, search_url
+from ..search import FACETS, SearchRequest
+from .documents import current_service, item_url, search_url
 from .xmltext import xml_text
 
 bp = Blueprint("feeds", __name__)
 
 ATOM = "http://www.w3.org/2005/Atom"
 CSV_MAX_ROWS = 10_000
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")  # the meetings' clock
 CSV_COLUMNS = ("id", "date", "municipality", "committee", "item_number", "title",
                "journal_number", "decisions", "decision_labels", "decision_text", "snippet",
                "closed", "meeting_id", "url", "thread_id")
@@ -60,15 +65,48 @@ def _atom_id(link: str) -> str:
     return link if "://" in link else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'searchsvc:' + link)}"
 
 
-def _timestamp(day: str) -> str:
-    return f"{Date.fromisoformat(day).isoformat()}T00:00:00Z"
+def _timestamp(day: str, clock: str | None = None) -> str:
+    """The meeting's date and time in Danish time as an RFC 3339 timestamp (midnight when
+    the time is unknown)."""
+    return _when(day, clock).isoformat()
+
+
+def _when(day: str, clock: str | None) -> datetime:
+    when = datetime.combine(Date.fromisoformat(day), Time())
+    if clock and re.fullmatch(r"\d{1,2}:\d{2}", clock):
+        hours, minutes = map(int, clock.split(":"))
+        if hours < 24 and minutes < 60:
+            when = when.replace(hour=hours, minute=minutes)
+    return when.replace(tzinfo=DANISH_TIME)
+
+
+def feed_titles(req: SearchRequest) -> tuple[str, str]:
+    """A feed's title (the query, or "alle punkter", and the filters) and its subtitle
+    (the query and every filter spelled out)."""
+    filters = []
+    for facet in FACETS:
+        values = [facet.label(value) for value in getattr(req, facet.name)]
+        if values:
+            filters.append(f"{facet.title}: {' eller '.join(values)}")
+    if req.journal:
+        filters.append(f"Journalnummer: {req.journal}")
+    if req.date_from:
+        filters.append(f"Fra {req.date_from.isoformat()}")
+    if req.date_to:
+        filters.append(f"Til {req.date_to.isoformat()}")
+    what = f"»{req.q}«" if req.q else "alle punkter"
+    title = f"Referater: {what}" + (f" ({'; '.join(filters)})" if filters else "")
+    subtitle = (f"Nyeste punkter for søgningen {what}" if req.q else "Nyeste punkter") + \
+        (f", afgrænset til {'; '.join(filters)}." if filters else ", uden afgrænsning.")
+    return title, subtitle
 
 
 @bp.get("/search.atom")
 def atom() -> Response:
     """The newest matches of a search as an Atom feed (``sort`` is always newest)."""
-    results = run_search(request.args.to_dict(flat=False), sort="newest", group="none")
-    req = results.request
+    req = replace(SearchRequest.from_params(request.args.to_dict(flat=False)), sort="newest", page=1)
+    export = current_service().export(req, req.per_page)
+    hits = list(export.rows())
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
@@ -81,21 +119,26 @@ def atom() -> Response:
 
     self_url = _absolute(search_url("feeds.atom", req, page=None, per_page=None, sort=None, group=None))
     add(feed, "id", _atom_id(self_url))
-    add(feed, "title", f"Referater: {req.q}" if req.q else "Referater: alle punkter")
-    add(feed, "updated", _timestamp(results.results[0]["date"]) if results.results
-        else f"{Date.today().isoformat()}T00:00:00Z")
+    title, subtitle = feed_titles(req)
+    add(feed, "title", title)
+    add(feed, "subtitle", subtitle)
+    add(feed, "updated", max(_when(hit["date"], hit.get("time")) for hit in hits).isoformat() if hits
+        else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     add(feed, "link", rel="alternate", type="text/html",
         href=_absolute(search_url("pages.search", req, page=None, per_page=None, sort="newest", group=None)))
     author = add(feed, "author")
     add(author, "name", "searchsvc")
-    for hit in results.results:
+    for hit in hits:
         entry = add(feed, "entry")
         link = _absolute(item_url(hit["id"]))
         add(entry, "id", _atom_id(link))
         add(entry, "title", hit["title"])
-        add(entry, "updated", _timestamp(hit["date"]))
+        add(entry, "updated", _timestamp(hit["date"], hit.get("time")))
         add(entry, "link", rel="alternate", type="text/html", href=link)
+        if hit.get("source_url"):
+            add(entry, "link", rel="via", type="text/html", href=hit["source_url"],
+                title=f"Punktet hos {hit['municipality']}")
         for key in hit["decisions"]:
             add(entry, "category", term=key, label=DECISION_LABELS.get(key, key))
         decisions = ", ".join(DECISION_LABELS.get(k, k) for k in hit["decisions"])
