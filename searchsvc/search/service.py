@@ -230,6 +230,12 @@ class SearchService:
     def meetings_of(self, municipality: str, committee: str) -> list[dict]:
         return self.view().store.meetings_of(municipality, committee)
 
+    def updated(self) -> float:
+        """When the live store was last written (a reindex's commit), as a Unix time."""
+        path = self.view().store.path
+        written = [p.stat().st_mtime for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
+        return max(written, default=0.0)
+
     def item_count(self) -> int:
         return self.view().snapshot.doc_count()
 

@@ -17,6 +17,7 @@ from .documents import (
     run_search,
     search_url,
 )
+from .overview import overview
 
 bp = Blueprint("pages", __name__)
 # The item page's route; ``item_path`` builds it where no request is running (the CLI).
@@ -48,9 +49,11 @@ def search() -> Response:
     results = run_search(request.args.to_dict(flat=False))
     req = results.request
     has_filters = any(getattr(req, name) for name in FILTERS)
+    # The home page (everything, first page) opens with what the archive holds.
+    intro = overview(results) if not (req.q or has_filters or req.page > 1) else None
     return _page(
         "search.html", search_url("api.search", req),
-        results=results, req=req, has_filters=has_filters,
+        results=results, req=req, has_filters=has_filters, intro=intro,
         last_page=min(results.pages, MAX_PAGE),
         atom_url=search_url("feeds.atom", req, page=None, per_page=None, sort=None),
         csv_url=search_url("feeds.csv", req, page=None, per_page=None),

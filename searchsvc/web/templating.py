@@ -14,6 +14,7 @@ from ..domain.calendar import MONTHS, WEEKDAYS
 from ..domain.decisions import DECISION_LABELS
 from ..domain.journal import kle_label
 from ..search import FACETS, SearchRequest
+from .overview import DECISION_HELP, STATUS_HELP
 
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste", "case": "Sag for sag"}
 FACET_TITLES = {facet.name: facet.title for facet in FACETS}
@@ -115,6 +116,8 @@ def init_app(app: Flask) -> None:
         SORT_LABELS=SORT_LABELS,
         FACET_TITLES=FACET_TITLES,
         DECISION_LABELS=DECISION_LABELS,
+        DECISION_HELP=DECISION_HELP,
+        STATUS_HELP=STATUS_HELP,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
