@@ -200,9 +200,12 @@ def _plain(snippet: str | None) -> str:
     return html.unescape(re.sub(r"</?mark>", "", snippet)) if snippet else ""
 
 
+_ASCII_LETTERS: dict[str, str | int | None] = {"æ": "ae", "ø": "oe", "å": "aa"}
+
+
 def export_file_name(query: str, day: Date, extension: str) -> str:
     """``referater-cykelsti-2026-11-30.csv``: the query's words in ASCII, and the day."""
-    words = query.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    words = query.lower().translate(str.maketrans(_ASCII_LETTERS))
     slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode())
     slug = slug.strip("-")[:60].strip("-") or "alle"
     return f"referater-{slug}-{day.isoformat()}.{extension}"

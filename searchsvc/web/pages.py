@@ -4,7 +4,7 @@ JSON twin in the page head and in a ``Link`` header.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
@@ -44,8 +44,8 @@ def search() -> Response:
     if any(value.strip() == "" for _, value in request.args.items(multi=True)):
         # A form sent without JavaScript names its empty fields (``&from=&to=``): the
         # same search at its clean address, which is what people copy and share.
-        kept = {name: [v for v in values if v.strip()] for name, values in request.args.lists()}
-        return redirect(url_for("pages.search", **{k: v for k, v in kept.items() if v}))
+        kept = [(name, value) for name, value in request.args.items(multi=True) if value.strip()]
+        return _redirect(kept)
     results = run_search(request.args.to_dict(flat=False))
     req = results.request
     has_filters = any(getattr(req, name) for name in FILTERS)
@@ -65,7 +65,14 @@ def search() -> Response:
 @bp.get("/search")
 def search_alias() -> Response:
     """``/search`` (beside ``/search.atom`` and ``/search.csv``) is the search page."""
-    return redirect(url_for("pages.search", **request.args.to_dict(flat=False)), code=301)
+    return _redirect(list(request.args.items(multi=True)), code=301)
+
+
+def _redirect(params: list[tuple[str, str]], code: int = 302) -> Response:
+    """A redirect to the search page with these query-string parameters, in their order."""
+    query = urlencode(params)
+    response = redirect(url_for("pages.search") + (f"?{query}" if query else ""), code=code)
+    return Response(status=response.status_code, headers={"Location": response.location})
 
 
 @bp.get(ITEM_ROUTE)
