@@ -12,6 +12,7 @@ from ..search import MAX_PAGE
 from .documents import (
     committee_document,
     committees_document,
+    current_service,
     item_document,
     meeting_document,
     run_search,
@@ -86,7 +87,18 @@ def item(item_id: str) -> Response:
 @bp.get("/meetings/<meeting_id>")
 def meeting(meeting_id: str) -> Response:
     document = meeting_document(meeting_id)
-    return _page("meeting.html", url_for("api.meeting", meeting_id=meeting_id), meeting=document)
+    # The committee's meetings are newest first: the one before this is the next in the list.
+    others = current_service().meetings_of(document["municipality"], document["committee"])
+    ids = [other["id"] for other in others]
+    at = ids.index(document["id"]) if document["id"] in ids else None
+    neighbours = {
+        "previous": others[at + 1] if at is not None and at + 1 < len(others) else None,
+        "next": others[at - 1] if at is not None and at > 0 else None,
+    }
+    return _page("meeting.html", url_for("api.meeting", meeting_id=meeting_id), meeting=document,
+                 neighbours={name: None if other is None else
+                             {"date": other["date"], "url": url_for("pages.meeting", meeting_id=other["id"])}
+                             for name, other in neighbours.items()})
 
 
 @bp.get("/udvalg")
@@ -101,5 +113,7 @@ def committees() -> Response:
 @bp.get("/udvalg/<municipality>/<path:committee>")
 def committee(municipality: str, committee: str) -> Response:
     document = committee_document(municipality, committee)
+    for row in document["meetings"]:
+        row["year"] = row["date"][:4]  # the page groups the meetings by year
     json_url = url_for("api.committee", municipality=municipality, committee=committee)
     return _page("committee.html", json_url, committee=document)

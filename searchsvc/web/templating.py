@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
 from ..domain.calendar import MONTHS, WEEKDAYS
@@ -83,6 +83,13 @@ def req_filters(request: SearchRequest) -> list[str]:
     return chosen
 
 
+def committee_name(municipality: str, committee: str) -> str:
+    """A committee as breadcrumbs name it: with its municipality where more than one is
+    indexed (Greve's and Aarhus' city councils are both "Byråd")."""
+    municipalities = {row["municipality"] for row in current_app.extensions["searchsvc"].committees()}
+    return f"{committee} ({municipality})" if len(municipalities) > 1 else committee
+
+
 def change_url(request: SearchRequest, endpoint: str = "pages.search", **changes) -> str:
     """The search with some parameters changed (``None`` removes one)."""
     return url_for(endpoint, **request.to_params(**changes))
@@ -110,6 +117,7 @@ def init_app(app: Flask) -> None:
         toggle_url=toggle_url,
         change_url=change_url,
         req_filters=req_filters,
+        committee_name=committee_name,
         page_window=page_window,
         facet_value_label=facet_value_label,
         kle_label=kle_label,
