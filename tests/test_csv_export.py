@@ -66,3 +66,19 @@ def test_file_names():
     assert export_file_name('"Frederiksberg Allé" æblehave', day, "csv") == \
         "referater-frederiksberg-alle-aeblehave-2026-11-30.csv"
     assert export_file_name("", day, "csv") == "referater-alle-2026-11-30.csv"
+
+
+def test_xlsx_has_the_csv_rows_with_dates_as_dates(danish_client):
+    import zipfile
+
+    csv_rows = _rows(danish_client.get("/search.csv?q=spildevandsplan"))
+    response = danish_client.get("/search.xlsx?q=spildevandsplan")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith(f'-{date.today().isoformat()}.xlsx"')
+    with zipfile.ZipFile(io.BytesIO(response.data)) as workbook:
+        sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+        strings = workbook.read("xl/sharedStrings.xml").decode()
+    assert sheet.count("<row ") == len(csv_rows) + 1 and csv_rows
+    assert "Mødedato (date)" in strings and "Beslutningstekst (decision_text)" in strings
+    assert csv_rows[0]["title"].replace("&", "&amp;") in strings
+    assert "<f>" not in sheet  # no cell is a formula

@@ -230,6 +230,9 @@ class SearchService:
     def meetings_of(self, municipality: str, committee: str) -> list[dict]:
         return self.view().store.meetings_of(municipality, committee)
 
+    def newest_meetings(self, limit: int = 6) -> list[dict]:
+        return self.view().store.newest_meetings(limit)
+
     def updated(self) -> float:
         """When the live store was last written (a reindex's commit), as a Unix time."""
         path = self.view().store.path

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, render_template, url_for
 
-from ..search import SearchRequest, SearchResults
+from ..search import SearchResults
 from .documents import current_service
 
 bp = Blueprint("overview", __name__)
@@ -40,16 +40,12 @@ NEWEST_MEETINGS = 6
 
 def overview(results: SearchResults) -> dict:
     """The home page's introduction, from the browse search of every item (its facets
-    count the municipalities and years) and the newest items' meetings."""
+    count the municipalities and years) and the newest meetings."""
     years = sorted(int(value.value) for value in results.facets.get("year", []))
-    newest = current_service().search(SearchRequest(per_page=100), snippets=False)
-    meetings: dict[str, dict] = {}
-    for hit in newest.results:
-        if hit["meeting_id"] not in meetings and len(meetings) < NEWEST_MEETINGS:
-            meetings[hit["meeting_id"]] = {
-                "committee": hit["committee"], "municipality": hit["municipality"], "date": hit["date"],
-                "status": hit["status"], "url": url_for("pages.meeting", meeting_id=hit["meeting_id"]),
-            }
+    meetings = [
+        {**meeting, "url": url_for("pages.meeting", meeting_id=meeting["id"])}
+        for meeting in current_service().newest_meetings(NEWEST_MEETINGS)
+    ]
     updated = current_service().updated()
     return {
         "items": results.total,
@@ -57,7 +53,7 @@ def overview(results: SearchResults) -> dict:
         "first_year": years[0] if years else None,
         "last_year": years[-1] if years else None,
         "updated": datetime.fromtimestamp(updated, ZoneInfo("Europe/Copenhagen")) if updated else None,
-        "meetings": list(meetings.values()),
+        "meetings": meetings,
     }
 
 

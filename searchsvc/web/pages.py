@@ -58,6 +58,7 @@ def search() -> Response:
         last_page=min(results.pages, MAX_PAGE),
         atom_url=search_url("feeds.atom", req, page=None, per_page=None, sort=None),
         csv_url=search_url("feeds.csv", req, page=None, per_page=None),
+        xlsx_url=search_url("feeds.xlsx", req, page=None, per_page=None),
         csv_semicolon_url=search_url("feeds.csv", req, page=None, per_page=None, sep="semicolon"),
         first=(req.page - 1) * req.per_page + 1,
     )
