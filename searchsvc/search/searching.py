@@ -59,12 +59,6 @@ def _combined(table, masks: dict[str, np.ndarray], leave_out: str | None = None)
     return mask
 
 
-def _filter_mask(request: SearchRequest, snapshot: Snapshot) -> np.ndarray | None:
-    """The documents the request's filters (facet values, journal number, dates) allow,
-    from the snapshot's columns; None when nothing is filtered."""
-    return _combined(snapshot.table, _facet_masks(request, snapshot))
-
-
 @dataclass
 class Matched:
     """What a request matches in a snapshot, before ordering: the query (perhaps relaxed),
