@@ -19,6 +19,7 @@ from ..engine.terms import Terms
 from ..engine.tokens import snippet_analyzer
 from ..store.cases import thread_steps
 from ..store.items import Store
+from .coordination import coordinated_hits, word_counts
 from .facets import FACETS, facet_counts, facet_mask
 from .query import ParsedQuery, parse_query, positive_words
 from .ranking import Ranking
@@ -143,10 +144,20 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
         counts[facet.name] = facet_counts(table, facet, counted)
 
     start = (request.page - 1) * request.per_page
-    hits = ordered_hits(snapshot, parsed, docnums, request.effective_sort, start, request.per_page,
-                        restrict=filter_mask is not None, group=group)
+    if relaxed == "any" and request.effective_sort == "relevance":
+        # Any of the words: those with more of them first, each saying how many (coordination.py).
+        word_count, asked = word_counts(snapshot, parsed, terms, ranking)
+        hits = coordinated_hits(snapshot, parsed, docnums, word_count, start, request.per_page,
+                                restrict=filter_mask is not None, group=group)
+    else:
+        hits = ordered_hits(snapshot, parsed, docnums, request.effective_sort, start, request.per_page,
+                            restrict=filter_mask is not None, group=group)
 
     results_out = result_rows(snapshot, store, hits, parsed, snippets=snippets, group=group)
+    if relaxed == "any" and request.effective_sort == "relevance":
+        holds = dict(zip(snapshot.ids([docnum for docnum, _ in hits]), (int(word_count[d]) for d, _ in hits)))
+        for result in results_out:
+            result["words_matched"], result["words_asked"] = holds[result["id"]], asked
 
     facets = {
         facet.name: facet.values(counts[facet.name], getattr(request, facet.name))

@@ -94,7 +94,11 @@ SCHEMAS: dict[str, dict] = {
         "score": {"type": ["number", "null"], "description": "Relevance; null when sorted by date."},
         "thread": {"anyOf": [_ref("Thread"), {"type": "null"}],
                    "description": "Grouped (group=thread): the case this result stands for; null with group=none."},
-    }),
+        "words_matched": {"type": "integer", "minimum": 1,
+                          "description": "When no item held every word (relaxed=any): how many of the query's "
+                                         "words this item holds; results with more come first."},
+        "words_asked": {"type": "integer", "minimum": 1, "description": "With words_matched: the query's words."},
+    }, optional=("words_matched", "words_asked")),
     "ThreadStep": _object({
         "id": STRING,
         "date": DATE,
