@@ -242,7 +242,7 @@ def _relaxed_message(parsed: ParsedQuery) -> str:
     if parsed.mode == "fuzzy" and parsed.respellings:
         found = ", ".join(f"{', '.join(close)} (for {typed})" for typed, close in parsed.respellings.items())
         return f"Ingen resultater med ordene, som de er skrevet. Viser resultater for lignende ord: {found}."
-    return "Ingen resultater med alle ordene. Viser resultater, der indeholder mindst ét af dem."
+    return "Ingen resultater med alle ordene. Viser resultater, der indeholder mindst ét af dem, dem med flest af ordene først."
 
 
 def _suggestion(terms: Terms, parsed: ParsedQuery, typed: str) -> str | None:
