@@ -9,6 +9,7 @@ another fetch).
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from typing import Any
@@ -65,7 +66,28 @@ class _Commands(click.Group):
             raise click.ClickException(str(error)) from None
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+# Every key of the configuration file, for ``searchsvc --help`` (config.py reads them).
+CONFIG_KEYS = """\b
+Configuration file keys (TOML; relative paths resolve against its folder):
+  [index]      path              index and item store folder (default "index")
+  [[sources]]  path              a folder of minutes (searched recursively) or one file
+               municipality      the municipality the files belong to (required)
+               format            "auto" (default) or one reader's name
+               portal            "auto" or the publication portal's address (fetch)
+               since             first meeting date to fetch, e.g. "2020-01-01"
+               committees        committee names to fetch (default: all)
+               municipalities    {"file name pattern" = "municipality"} for mixed exports
+               follow_symlinks   true to follow symbolic links (default false)
+  [server]     host, port        where serve listens (default 127.0.0.1, 5000)
+               threads, workers  threads per process (8), processes (one per core)
+               request_timeout   seconds a client has to send a request (10)
+               public_url        the site's address, for absolute links in feeds
+               access_log        "-" standard output (default), "off", or a file
+  [fetch]      pause, timeout, retries   between requests (0.5 s), per request (30 s), tries (3)
+"""
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=CONFIG_KEYS)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: $SEARCHSVC_CONFIG, else ./config.toml).")
 @click.version_option(package_name="searchsvc")
@@ -306,9 +328,17 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
     import logging
 
     from .search import SearchService
+    from .web.accesslog import open_log
     from .web.server import serve as run_server
 
     config = obj.index_config
+    try:
+        stream = open_log(config.server.access_log)
+    except OSError as error:
+        raise click.ClickException(f"cannot write the access log {config.server.access_log}: "
+                                   f"{error.strerror or error}") from None
+    if stream is not None and stream is not sys.stdout:
+        stream.close()  # each server process opens it for itself
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         SearchService.open(config).item_count()
@@ -321,7 +351,10 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
                    workers=workers or config.server.workers,
                    on_listening=lambda listening: click.echo(f"Serving on {listening.url}"))
     except OSError as error:
-        raise click.ClickException(f"cannot listen on {host or config.server.host}: {error.strerror or error}") from None
+        where = f"{host or config.server.host} port {config.server.port if port is None else port}"
+        hint = " (another program listens there: stop it, or choose another with --port or [server] port)" \
+            if error.errno == errno.EADDRINUSE else ""
+        raise click.ClickException(f"cannot listen on {where}: {error.strerror or error}{hint}") from None
     except SearchsvcError as error:
         raise click.ClickException(str(error)) from None
 

@@ -69,6 +69,8 @@ class ServerConfig:
     # absolute links in feeds and exports; without it they are relative. Never taken
     # from the request's Host header, which the client chooses.
     public_url: str | None = None
+    # The access log of ``searchsvc serve``: "-" standard output, "off", or a file.
+    access_log: str = "-"
 
 
 @dataclass(frozen=True)
@@ -207,12 +209,14 @@ def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
     if not isinstance(request_timeout, (int, float)) or isinstance(request_timeout, bool) \
             or not 0 < request_timeout <= 3600:
         raise ConfigError(f"{file}: server.request_timeout must be a number of seconds from 0 to 3600")
+    access_log = text("server.access_log", server.get("access_log", "-"))
     public_url = server.get("public_url")
     if public_url is not None:
         public_url = _public_url(file, public_url)
     return Config(file=file, index_path=index_path, sources=sources, warnings=warnings,
                   server=ServerConfig(host=host, port=port, threads=threads, workers=workers,
-                                      request_timeout=float(request_timeout), public_url=public_url),
+                                      request_timeout=float(request_timeout), public_url=public_url,
+                                      access_log=access_log if access_log in ("-", "off") else str(file.parent / access_log)),
                   fetch=FetchConfig(pause=float(numbers["pause"]), timeout=float(numbers["timeout"]),
                                     retries=numbers["retries"]))
 

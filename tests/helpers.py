@@ -118,7 +118,14 @@ def start_server(config_file: Path, *options: str):
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     process.log = log
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
+    process.access_log = []  # the access-log lines it prints after its address
+
+    def read() -> None:
+        lines.put(process.stdout.readline())
+        for line in process.stdout:  # read on, or a full pipe would stop the server
+            process.access_log.append(line)
+
+    threading.Thread(target=read, daemon=True).start()
     try:
         line = lines.get(timeout=60)  # the server prints its address once it listens
     except queue.Empty:

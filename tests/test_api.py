@@ -179,8 +179,17 @@ def test_one_search_per_request(app, client, monkeypatch):
         calls.append(request)
         return real(request, **options)
 
+    real_export = service.export
+
+    def counting_export(request, limit, **options):
+        calls.append(request)
+        return real_export(request, limit, **options)
+
     monkeypatch.setattr(service, "search", counting)
-    for url in ("/api/search?q=jobcenter", "/", "/?q=jobcenter&decision=oversendt", "/search.atom?q=job"):
+    monkeypatch.setattr(service, "export", counting_export)
+    # The feed and the CSV export match once in one view (SearchService.export), however many rows.
+    for url in ("/api/search?q=jobcenter", "/", "/?q=jobcenter&decision=oversendt", "/search.atom?q=job",
+                "/search.csv", "/search.csv?sep=semicolon&q=borger"):
         calls.clear()
         assert client.get(url).status_code == 200
         assert len(calls) == 1, url
@@ -324,7 +333,7 @@ def test_csv_export_has_every_match(client):
 def test_csv_export_of_nothing_is_a_header(client):
     text = client.get("/search.csv?q=ingenting-matcher-dette-ord").data.decode("utf-8-sig")
     assert text.splitlines() == ["id,date,municipality,committee,item_number,title,journal_number,"
-                                 "decisions,closed,meeting_id,url,thread_id"]
+                                 "decisions,decision_labels,decision_text,snippet,closed,meeting_id,url,thread_id"]
 
 
 # -- health, missing index, reindex while running, unexpected errors ------------------------

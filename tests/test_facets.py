@@ -53,7 +53,12 @@ def test_query_counts_cover_all_matches_not_the_page(run):
 def test_filters_narrow_results_and_counts(run):
     doc = run(decision="taget-til-efterretning", year="2024")
     assert doc["total"] == 4
-    assert counts(doc, "year") == {"2024": 4}
+    # A chosen facet counts its other values as alternatives (OR within a facet): 2021
+    # holds two more items taken note of; the other facets count the 4 matches.
+    assert counts(doc, "year") == {"2024": 4, "2021": 2}
+    assert sum(counts(doc, "kle").values()) == 4
+    assert counts(doc, "decision")["taget-til-efterretning"] == 4
+    assert counts(doc, "decision")["godkendt"] == run(decision="godkendt", year="2024")["total"]
     selected = [v for v in doc["facets"]["decision"] if v.get("selected")]
     assert [v["value"] for v in selected] == ["taget-til-efterretning"]
     assert all("taget-til-efterretning" in r["decisions"] for r in doc["results"])
@@ -76,7 +81,11 @@ def test_kle_journal_and_date_filters(run):
 def test_selected_value_without_matches_stays_removable(run):
     doc = run(q="borgerdialog", committee="Byråd")
     assert doc["total"] == 0
-    assert doc["facets"]["committee"] == [{"value": "Byråd", "count": 0, "selected": True}]
+    committees = doc["facets"]["committee"]
+    assert committees[-1] == {"value": "Byråd", "count": 0, "selected": True}
+    # The other committees stay beside it, with the query's counts, to tick instead.
+    others = {v["value"]: v["count"] for v in committees[:-1]}
+    assert others and sum(others.values()) == run(q="borgerdialog")["total"]
 
 
 def test_empty_query_sorts_newest_first(run):

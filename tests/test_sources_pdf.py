@@ -207,7 +207,7 @@ def test_headers_and_page_numbers_do_not_leak():
     meeting = parse_pdf(data, path="made.pdf", municipality="Aarhus Kommune")
     one, two = meeting.items
     assert one.title == "Køb af grund ved Østergade"
-    assert one.decision_text == "Godkendt af et enigt\nbyråd."
+    assert one.decision_text == "Godkendt af et enigt byråd."  # the sentence across the page break, joined
     assert one.section("Resume") == "Grunden koster 4 mio. kr."
     assert two.decision_text == "Taget til efterretning."
     assert two.attachments == ["Indstilling"]

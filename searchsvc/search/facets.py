@@ -58,8 +58,26 @@ class MunicipalityFacet(Facet):
     name, field, title = "municipality", "municipality", "Kommune"
 
 
+# A committee value may name its municipality, "Greve Kommune|Byråd": where several
+# municipalities are indexed, same-named committees ("Byråd") are told apart.
+MUNICIPALITY_SEPARATOR = "|"
+
+
+def split_committee(value: str) -> tuple[str | None, str]:
+    """``"Greve Kommune|Byråd"`` as ``("Greve Kommune", "Byråd")``; a bare name has no municipality."""
+    municipality, separator, committee = value.rpartition(MUNICIPALITY_SEPARATOR)
+    return (municipality, committee) if separator else (None, value)
+
+
 class CommitteeFacet(Facet):
     name, field, title = "committee", "committee", "Udvalg"
+
+    def label(self, value: str) -> str:
+        municipality, committee = split_committee(value)
+        return f"{committee} ({municipality})" if municipality else committee
+
+    def order(self, counts: Mapping[str, int]) -> list[tuple[str, int]]:
+        return sorted(counts.items(), key=lambda pair: (-pair[1], split_committee(pair[0])[::-1]))
 
 
 class YearFacet(Facet):
@@ -95,6 +113,36 @@ class StatusFacet(Facet):
 
     def label(self, value: str) -> str:
         return STATUS_LABELS.get(value, value)
+
+
+def facet_mask(table, facet: Facet, values: Iterable[str]):
+    """The documents with any of the facet's values (an ``engine.columns.DocTable`` mask)."""
+    values = list(values)
+    if facet.name != "committee":
+        return table.docs_with(facet.field, values)
+    bare = [value for value in values if MUNICIPALITY_SEPARATOR not in value]
+    mask = table.docs_with(facet.field, bare)
+    for value in values:
+        municipality, committee = split_committee(value)
+        if municipality is not None:
+            mask = mask | (table.docs_with("municipality", [municipality]) & table.docs_with(facet.field, [committee]))
+    return mask
+
+
+def facet_counts(table, facet: Facet, mask) -> dict[str, int]:
+    """The facet's value counts over the documents of ``mask``. Committees are counted per
+    municipality (``"Greve Kommune|Byråd"``) when more than one municipality is indexed."""
+    if facet.name != "committee":
+        return table.counts(facet.field, mask)
+    municipalities = table.counts("municipality", table.live)
+    if len(municipalities) < 2:
+        return table.counts(facet.field, mask)
+    counts: dict[str, int] = {}
+    for municipality in municipalities:
+        within = mask & table.docs_with("municipality", [municipality])
+        for committee, count in table.counts(facet.field, within).items():
+            counts[f"{municipality}{MUNICIPALITY_SEPARATOR}{committee}"] = count
+    return counts
 
 
 FACETS: tuple[Facet, ...] = (MunicipalityFacet(), CommitteeFacet(), YearFacet(), DecisionFacet(), KleFacet(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,7 +19,8 @@ from ..engine.terms import Terms
 from ..engine.tokens import snippet_analyzer
 from ..store.cases import thread_steps
 from ..store.items import Store
-from .facets import FACETS
+from .coordination import coordinated_hits, word_counts
+from .facets import FACETS, facet_counts, facet_mask
 from .query import ParsedQuery, parse_query, positive_words
 from .ranking import Ranking
 from .request import SearchRequest, SearchResults
@@ -32,24 +34,80 @@ OUT_OF_TIME = "Søgningen var for omfattende til at prøve lignende stavemåder;
 MAX_CORRECTED = 20
 
 
-def _filter_mask(request: SearchRequest, snapshot: Snapshot) -> np.ndarray | None:
-    """The documents the request's filters (facet values, journal number, dates) allow,
-    from the snapshot's columns; None when nothing is filtered."""
+def _facet_masks(request: SearchRequest, snapshot: Snapshot) -> dict[str, np.ndarray]:
+    """One mask per narrowing of the request: each facet with chosen values (its values
+    are alternatives), the journal number, the dates."""
     table = snapshot.table
-    masks = [table.docs_with(facet.field, getattr(request, facet.name)) for facet in FACETS
-             if getattr(request, facet.name)]
+    masks = {facet.name: facet_mask(table, facet, getattr(request, facet.name)) for facet in FACETS
+             if getattr(request, facet.name)}
     if request.journal:
-        masks.append(snapshot.match(nodes.Term("journal", request.journal.lower())))
+        masks["journal"] = snapshot.match(nodes.Term("journal", request.journal.lower()))
     if request.date_from:
-        masks.append(table.date >= int(request.date_from.strftime("%Y%m%d")))
+        masks["from"] = table.date >= int(request.date_from.strftime("%Y%m%d"))
     if request.date_to:
-        masks.append(table.date <= int(request.date_to.strftime("%Y%m%d")))
-    if not masks:
+        masks["to"] = table.date <= int(request.date_to.strftime("%Y%m%d"))
+    return masks
+
+
+def _combined(table, masks: dict[str, np.ndarray], leave_out: str | None = None) -> np.ndarray | None:
+    """The documents every mask allows (but ``leave_out``'s); None when nothing filters."""
+    chosen = [mask for name, mask in masks.items() if name != leave_out]
+    if not chosen:
         return None
     mask = table.live
-    for other in masks:
+    for other in chosen:
         mask = mask & other
     return mask
+
+
+@dataclass
+class Matched:
+    """What a request matches in a snapshot, before ordering: the query (perhaps relaxed),
+    its matches, and those the filters allow."""
+
+    parsed: ParsedQuery
+    masks: dict[str, np.ndarray]      # one per narrowing (``_facet_masks``)
+    filter_mask: np.ndarray | None
+    query_mask: np.ndarray
+    docnums: np.ndarray
+    relaxed: str | None
+    messages: list[str]
+
+
+def match_request(snapshot: Snapshot, request: SearchRequest, ranking: Ranking, started: float) -> Matched:
+    """Match the request's query and filters; retry leniently when nothing matched."""
+    terms = snapshot.terms
+    parsed: ParsedQuery = parse_query(request.q, terms, ranking=ranking)
+    masks = _facet_masks(request, snapshot)
+    filter_mask = _combined(snapshot.table, masks)
+    messages = list(parsed.notes)
+
+    def matching_docs(parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+        """The query's matches, and those the filters allow."""
+        mask = snapshot.match(parsed.query)
+        return mask, (mask if filter_mask is None else mask & filter_mask)
+
+    query_mask, docnums = matching_docs(parsed)
+    relaxed = None
+    if not docnums.any() and parsed.tree is not None and ranking.lenient_retry:
+        # Nothing matched every word as typed: retry with close spellings, then any word.
+        for mode in ("fuzzy", "any"):
+            if time.monotonic() - started > EXTRAS_SECONDS:
+                messages.append(OUT_OF_TIME)
+                break
+            retry = parse_query(request.q, terms, mode=mode, ranking=ranking)
+            if retry.query == parsed.query:
+                continue
+            retried, retried_docnums = matching_docs(retry)
+            if retried_docnums.any():
+                query_mask, docnums = retried, retried_docnums
+                parsed, relaxed = retry, mode
+                messages.append(_relaxed_message(retry))
+                break
+    if not docnums.any() and parsed.tree is not None:
+        messages.append("Ingen resultater. Prøv andre eller færre ord"
+                        + (", eller fjern en afgrænsning." if filter_mask is not None else "."))
+    return Matched(parsed, masks, filter_mask, query_mask, docnums, relaxed, messages)
 
 
 def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking: Ranking, *,
@@ -61,33 +119,9 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     started = time.monotonic()
     table = snapshot.table
     terms = snapshot.terms
-    parsed: ParsedQuery = parse_query(request.q, terms, ranking=ranking)
-    filter_mask = _filter_mask(request, snapshot)
-    messages = list(parsed.notes)
-
-    def matching_docs(parsed: ParsedQuery) -> np.ndarray:
-        mask = snapshot.match(parsed.query)
-        return mask if filter_mask is None else mask & filter_mask
-
-    docnums = matching_docs(parsed)
-    relaxed = None
-    if not docnums.any() and parsed.tree is not None and ranking.lenient_retry:
-        # Nothing matched every word as typed: retry with close spellings, then any word.
-        for mode in ("fuzzy", "any"):
-            if time.monotonic() - started > EXTRAS_SECONDS:
-                messages.append(OUT_OF_TIME)
-                break
-            retry = parse_query(request.q, terms, mode=mode, ranking=ranking)
-            if retry.query == parsed.query:
-                continue
-            docnums = matching_docs(retry)
-            if docnums.any():
-                parsed, relaxed = retry, mode
-                messages.append(_relaxed_message(retry))
-                break
-    if not docnums.any() and parsed.tree is not None:
-        messages.append("Ingen resultater. Prøv andre eller færre ord"
-                        + (", eller fjern en afgrænsning." if filter_mask is not None else "."))
+    matched = match_request(snapshot, request, ranking, started)
+    parsed, masks, filter_mask = matched.parsed, matched.masks, matched.filter_mask
+    query_mask, docnums, relaxed, messages = matched.query_mask, matched.docnums, matched.relaxed, matched.messages
     suggestion = None
     if time.monotonic() - started <= EXTRAS_SECONDS:
         suggestion = _suggestion(terms, parsed, request.q)
@@ -98,23 +132,71 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     # documents; filters and facet counts stay on items.
     group = "thread" if request.grouped else None
     threads = table.group_count(docnums, "thread") if group else None
-    counts = {facet.name: table.counts(facet.field, docnums) for facet in FACETS}
+    # A facet whose values are chosen counts its values without its own filter (the values
+    # of one facet are alternatives): ticking "Byråd" leaves the other committees beside it,
+    # each counted as if ticked too. The other facets count the matches as they are.
+    counts = {}
+    for facet in FACETS:
+        counted = docnums
+        if facet.name in masks:
+            others = _combined(table, masks, leave_out=facet.name)
+            counted = query_mask if others is None else query_mask & others
+        counts[facet.name] = facet_counts(table, facet, counted)
 
-    sort = request.effective_sort
     start = (request.page - 1) * request.per_page
-    hits: list[tuple[int, float | None]] = []
+    if relaxed == "any" and request.effective_sort == "relevance":
+        # Any of the words: those with more of them first, each saying how many (coordination.py).
+        word_count, asked = word_counts(snapshot, parsed, terms, ranking)
+        hits = coordinated_hits(snapshot, parsed, docnums, word_count, start, request.per_page,
+                                restrict=filter_mask is not None, group=group)
+    else:
+        hits = ordered_hits(snapshot, parsed, docnums, request.effective_sort, start, request.per_page,
+                            restrict=filter_mask is not None, group=group)
+
+    results_out = result_rows(snapshot, store, hits, parsed, snippets=snippets, group=group)
+    if relaxed == "any" and request.effective_sort == "relevance":
+        holds = dict(zip(snapshot.ids([docnum for docnum, _ in hits]), (int(word_count[d]) for d, _ in hits)))
+        for result in results_out:
+            result["words_matched"], result["words_asked"] = holds[result["id"]], asked
+
+    facets = {
+        facet.name: facet.values(counts[facet.name], getattr(request, facet.name))
+        for facet in FACETS
+    }
+    return SearchResults(request=request, total=total, results=results_out, facets=facets,
+                         suggestion=suggestion, messages=messages, parsed_query=parsed.text,
+                         relaxed=relaxed, threads=threads)
+
+
+def ordered_hits(snapshot: Snapshot, parsed: ParsedQuery, docnums: np.ndarray, sort: str, start: int,
+                 count: int, *, restrict: bool, group: str | None = None) -> list[tuple[int, float | None]]:
+    """Matches ``start`` to ``start + count`` in the order ``sort`` asks, with their scores
+    (None when not ranked by relevance).
+
+    :param restrict: the matches are a filtered subset of the query's (engine/evaluate.py).
+    :param group: "thread": one document per case thread, the best (or first) of each.
+    """
+    table = snapshot.table
     if sort in ("newest", "oldest"):
         # Date order is precomputed per snapshot: a page is a slice of it.
-        hits = [(docnum, None) for docnum in table.page(docnums, sort, start, request.per_page, group)]
-    elif sort == "case":
+        return [(docnum, None) for docnum in table.page(docnums, sort, start, count, group)]
+    if sort == "case":
         # A journal number's items case by case (issue 13): one thread after another.
         ordered = table.grouped(docnums, "thread", once=group is not None)
-        hits = [(int(docnum), None) for docnum in ordered[start:start + request.per_page]]
-    elif total and start < (threads if threads is not None else total):
+        return [(int(docnum), None) for docnum in ordered[start:start + count]]
+    if start < (table.group_count(docnums, "thread") if group else int(docnums.sum())):
         # The exact best scores without scoring every match in Python (engine/evaluate.py).
-        hits = snapshot.top(parsed.query, docnums, start + request.per_page,
-                            restrict=filter_mask is not None, group=group)[start:]
+        return snapshot.top(parsed.query, docnums, start + count, restrict=restrict, group=group)[start:]
+    return []
 
+
+def result_rows(snapshot: Snapshot, store: Store, hits: list[tuple[int, float | None]], parsed: ParsedQuery, *,
+                snippets: bool = True, extra: tuple[str, ...] = (), group: str | None = None) -> list[dict]:
+    """The results of these hits, from the store of the snapshot's view, with snippets.
+
+    :param extra: more store columns to copy into each result (an export's decision text).
+    :param group: "thread": each result carries its case thread (its steps from the store).
+    """
     ids = snapshot.ids([docnum for docnum, _ in hits])
     rows = store.items(ids)
     steps = thread_steps(store, list(dict.fromkeys(row["thread_id"] for row in rows.values()))) if group else {}
@@ -123,13 +205,12 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
     analyze = snippet_analyzer(snapshot.word_forms,
                                set().union(*highlight.concepts, *(f for p in highlight.phrases for f in p)),
                                highlight.prefixes)
-
-    results_out = []
+    results = []
     for (_, score), item_id in zip(hits, ids):
         row = rows.get(item_id)
         if row is None:  # indexed but not (yet) stored: an interrupted reindex; skip it
             continue
-        results_out.append({
+        results.append({
             "id": row["id"],
             "title": row["title"],
             "municipality": row["municipality"],
@@ -145,15 +226,9 @@ def run_search(snapshot: Snapshot, store: Store, request: SearchRequest, ranking
             "snippet": make_snippet(row["sections"], parsed.highlight, analyze) if snippets else None,
             "score": round(score, 3) if score is not None else None,
             "thread": case_thread(row["thread_id"], steps[row["thread_id"]]) if group else None,
+            **{column: row.get(column) for column in extra},
         })
-
-    facets = {
-        facet.name: facet.values(counts[facet.name], getattr(request, facet.name))
-        for facet in FACETS
-    }
-    return SearchResults(request=request, total=total, results=results_out, facets=facets,
-                         suggestion=suggestion, messages=messages, parsed_query=parsed.text,
-                         relaxed=relaxed, threads=threads)
+    return results
 
 
 def case_thread(thread_id: str, steps: list[dict]) -> dict:
@@ -167,7 +242,7 @@ def _relaxed_message(parsed: ParsedQuery) -> str:
     if parsed.mode == "fuzzy" and parsed.respellings:
         found = ", ".join(f"{', '.join(close)} (for {typed})" for typed, close in parsed.respellings.items())
         return f"Ingen resultater med ordene, som de er skrevet. Viser resultater for lignende ord: {found}."
-    return "Ingen resultater med alle ordene. Viser resultater, der indeholder mindst ét af dem."
+    return "Ingen resultater med alle ordene. Viser resultater, der indeholder mindst ét af dem, dem med flest af ordene først."
 
 
 def _suggestion(terms: Terms, parsed: ParsedQuery, typed: str) -> str | None:

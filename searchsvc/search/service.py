@@ -32,6 +32,8 @@ from ..store.cases import case_items
 from ..store.generations import DataDir
 from ..store.items import Store
 from ..store.results import SharedResults
+from .export import Export
+from .export import export as run_export
 from .ranking import DEFAULT_RANKING, Ranking
 from .request import SearchRequest, SearchResults
 from .searching import run_search
@@ -165,6 +167,14 @@ class SearchService:
             (view.key, request, snippets),
             lambda: run_search(view.snapshot, view.store, request, self.ranking, snippets=snippets))
 
+    def export(self, request: SearchRequest, limit: int, *, snippets: bool = True) -> Export:
+        """Every match of a search (at most ``limit``) from one view, matched once; its
+        ``rows()`` stream from that view's store (``export.py``).
+
+        :raise IndexMissing: before the first reindex.
+        """
+        return run_export(self.view(), request, self.ranking, limit, snippets=snippets)
+
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         """Completions of what a person is typing (``suggest.complete``), from the words
         of the current view's titles.
@@ -219,6 +229,15 @@ class SearchService:
 
     def meetings_of(self, municipality: str, committee: str) -> list[dict]:
         return self.view().store.meetings_of(municipality, committee)
+
+    def newest_meetings(self, limit: int = 6) -> list[dict]:
+        return self.view().store.newest_meetings(limit)
+
+    def updated(self) -> float:
+        """When the live store was last written (a reindex's commit), as a Unix time."""
+        path = self.view().store.path
+        written = [p.stat().st_mtime for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
+        return max(written, default=0.0)
 
     def item_count(self) -> int:
         return self.view().snapshot.doc_count()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 from ..domain.journal import JOURNAL_LINE
 from ..domain.model import Meeting
 from ..errors import ParseError
+from .pdflines import join_wrapped
 from .referat import ITEM_LINE, SECTION_HEADINGS, parse_referat
 from .wordpdf import looks_like_word_minutes, parse_word_minutes
 
@@ -68,8 +69,14 @@ def parse_pdf(data: bytes, *, path: str, municipality: str) -> Meeting:
     lines = text.split("\n")
     if not any(ITEM_LINE.match(line.strip()) for line in lines) and looks_like_word_minutes(lines):
         running = [line for page in raw for line in page.text.split("\n")]
-        return parse_word_minutes(lines, path=path, municipality=municipality, running=running)
-    return parse_referat(text, path=path, municipality=municipality)
+        meeting = parse_word_minutes(lines, path=path, municipality=municipality, running=running)
+    else:
+        meeting = parse_referat(text, path=path, municipality=municipality)
+    # Printed lines back into sentences (pdflines.py), once the sections are found.
+    for item in meeting.items:
+        for section in item.sections:
+            section.text = join_wrapped(section.text)
+    return meeting
 
 
 def extract_pages(data: bytes, *, path: str) -> list[PageText]:

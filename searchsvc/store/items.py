@@ -283,6 +283,12 @@ class Store:
         )
         return [dict(r) for r in rows]
 
+    def newest_meetings(self, limit: int) -> list[dict]:
+        """The latest meetings of any committee (id, municipality, committee, date, status)."""
+        rows = self.db.execute("SELECT id, municipality, committee, date, status FROM meetings"
+                               " ORDER BY date DESC, time DESC, id LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
     def meetings_of(self, municipality: str, committee: str) -> list[dict]:
         """The meetings of one committee, newest first, with their item counts."""
         rows = self.db.execute(

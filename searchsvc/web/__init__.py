@@ -32,7 +32,7 @@ def create_app(config: Config | None = None, *, service: SearchService | None = 
     app.extensions["searchsvc"] = service
     app.extensions["searchsvc.config"] = config
 
-    from . import api, errors, feeds, pages, security, templating
+    from . import api, errors, feeds, overview, pages, security, templating
     from .middleware import SecurityHeaders
 
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]  # Flask's way to wrap it
@@ -43,4 +43,5 @@ def create_app(config: Config | None = None, *, service: SearchService | None = 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(overview.bp)
     return app

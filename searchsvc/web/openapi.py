@@ -94,7 +94,11 @@ SCHEMAS: dict[str, dict] = {
         "score": {"type": ["number", "null"], "description": "Relevance; null when sorted by date."},
         "thread": {"anyOf": [_ref("Thread"), {"type": "null"}],
                    "description": "Grouped (group=thread): the case this result stands for; null with group=none."},
-    }),
+        "words_matched": {"type": "integer", "minimum": 1,
+                          "description": "When no item held every word (relaxed=any): how many of the query's "
+                                         "words this item holds; results with more come first."},
+        "words_asked": {"type": "integer", "minimum": 1, "description": "With words_matched: the query's words."},
+    }, optional=("words_matched", "words_asked")),
     "ThreadStep": _object({
         "id": STRING,
         "date": DATE,
@@ -264,7 +268,9 @@ SEARCH_PARAMETERS = [
               "field:word (titel, beslutning, resume, udvalg, journal), word* for prefixes.",
          {"type": "string", "maxLength": 1000}),
     _many("municipality", "Only these municipalities.", {"type": "string", "maxLength": 200}),
-    _many("committee", "Only these committees.", {"type": "string", "maxLength": 200}),
+    _many("committee", "Only these committees; \"Greve Kommune|Byråd\" names one municipality's "
+                       "(the facet's values do so when several municipalities are indexed).",
+          {"type": "string", "maxLength": 200}),
     _many("year", "Only these years.", {"type": "string", "pattern": r"^\d{4}$"}),
     _many("decision", "Only items with one of these decisions.", DECISION),
     _many("kle", "Only these KLE main groups.", {"type": "string", "pattern": r"^\d{2}$"}),
@@ -359,9 +365,20 @@ PATHS: dict[str, dict] = {
     "/search.csv": {"get": {
         "summary": "Every match of a search (up to 10,000 rows) as CSV; page and per_page are ignored.",
         "operationId": "searchCsv",
-        "parameters": SEARCH_PARAMETERS,
+        "parameters": [*SEARCH_PARAMETERS,
+                       _one("sep", "semicolon: ';' between cells and Danish headers beside the API names, "
+                                   "for Danish spreadsheet programs.",
+                            {"type": "string", "enum": ["comma", "semicolon"], "default": "comma"})],
         "responses": {"200": {"description": "UTF-8 CSV with a header row; X-Total-Count gives the matches.",
                               "content": {"text/csv": {}}},
+                      **ERRORS},
+    }},
+    "/search.xlsx": {"get": {
+        "summary": "The CSV export's rows as an Excel workbook; page and per_page are ignored.",
+        "operationId": "searchXlsx",
+        "parameters": SEARCH_PARAMETERS,
+        "responses": {"200": {"description": "An XLSX workbook, one row per item; X-Total-Count gives the matches.",
+                              "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
                       **ERRORS},
     }},
     "/healthz": {"get": {

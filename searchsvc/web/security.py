@@ -9,6 +9,8 @@ import uuid
 
 from flask import Flask, Response, abort, g, request
 
+from .accesslog import REQUEST_ID_KEY
+
 # A query string longer than this is not a search anyone typed; refuse it before parsing.
 MAX_QUERY_STRING = 8 * 1024
 # The service takes no uploads: a request body is at most a stray form post.
@@ -38,7 +40,8 @@ HEADERS = {
 def request_id() -> str:
     """This request's id, for logs and for the person reporting an error."""
     if "request_id" not in g:
-        g.request_id = uuid.uuid4().hex[:12]
+        # The access log's id for this request where it runs (``accesslog.AccessLog``).
+        g.request_id = request.environ.get(REQUEST_ID_KEY) or uuid.uuid4().hex[:12]
     return g.request_id
 
 

@@ -25,6 +25,7 @@ from waitress.adjustments import Adjustments
 from ..config import Config
 from ..errors import ServeError
 from ..processes import can_fork, die_with_parent
+from .accesslog import AccessLog, open_log
 from .connections import install
 from .security import MAX_BODY
 
@@ -168,7 +169,9 @@ def _prepared_app(config: Config):
 
     service = SearchService.open(config, shared_cache=True)
     service.prepare()
-    return create_app(config, service=service)
+    app = create_app(config, service=service)
+    stream = open_log(config.server.access_log)
+    return app if stream is None else AccessLog(app, stream)
 
 
 def _run_worker(config: Config, sockets: list[socket.socket], options: dict, request_seconds: float) -> None:

@@ -7,16 +7,18 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
 from ..domain.calendar import MONTHS, WEEKDAYS
 from ..domain.decisions import DECISION_LABELS
 from ..domain.journal import kle_label
-from ..search import FACETS, STATUS_LABELS, SearchRequest
+from ..search import FACETS, SearchRequest
+from .overview import DECISION_HELP, STATUS_HELP
 
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste", "case": "Sag for sag"}
 FACET_TITLES = {facet.name: facet.title for facet in FACETS}
+FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 
 
 def _as_date(value: str | Date) -> Date:
@@ -54,14 +56,11 @@ def decision_label(key: str) -> str:
 
 def facet_value_label(name: str, value: str) -> str:
     """How a selected filter value reads on the page."""
-    if name == "decision":
-        return decision_label(value)
-    if name == "status":
-        return STATUS_LABELS.get(value, value)
     if name == "kle":
         label = kle_label(value)
         return f"{value} {label}" if label else value
-    return value
+    facet = FACETS_BY_NAME.get(name)
+    return facet.label(value) if facet else value
 
 
 def toggle_url(request: SearchRequest, name: str, value: str) -> str:
@@ -69,6 +68,26 @@ def toggle_url(request: SearchRequest, name: str, value: str) -> str:
     values = list(getattr(request, name))
     values = [v for v in values if v != value] if value in values else values + [value]
     return url_for("pages.search", **request.to_params(**{name: values, "page": None}))
+
+
+def req_filters(request: SearchRequest) -> list[str]:
+    """The request's filters as they read on the page (``Udvalg: Byråd (Greve Kommune)``)."""
+    chosen = [f"{FACET_TITLES[facet.name]}: {facet_value_label(facet.name, value)}"
+              for facet in FACETS for value in getattr(request, facet.name)]
+    if request.date_from:
+        chosen.append(f"Fra: {danish_date(request.date_from)}")
+    if request.date_to:
+        chosen.append(f"Til: {danish_date(request.date_to)}")
+    if request.journal:
+        chosen.append(f"Journalnummer: {request.journal}")
+    return chosen
+
+
+def committee_name(municipality: str, committee: str) -> str:
+    """A committee as breadcrumbs name it: with its municipality where more than one is
+    indexed (Greve's and Aarhus' city councils are both "Byråd")."""
+    municipalities = {row["municipality"] for row in current_app.extensions["searchsvc"].committees()}
+    return f"{committee} ({municipality})" if len(municipalities) > 1 else committee
 
 
 def change_url(request: SearchRequest, endpoint: str = "pages.search", **changes) -> str:
@@ -97,12 +116,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         toggle_url=toggle_url,
         change_url=change_url,
+        req_filters=req_filters,
+        committee_name=committee_name,
         page_window=page_window,
         facet_value_label=facet_value_label,
         kle_label=kle_label,
         SORT_LABELS=SORT_LABELS,
         FACET_TITLES=FACET_TITLES,
         DECISION_LABELS=DECISION_LABELS,
+        DECISION_HELP=DECISION_HELP,
+        STATUS_HELP=STATUS_HELP,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
