@@ -419,5 +419,9 @@ def test_any_parameters_give_a_request_or_a_query_error(sample_service, params):
 def test_the_web_app_answers_any_query_with_200_or_400(client, q):
     for path in ("/api/search", "/", "/api/suggest", "/search.atom"):
         response = client.get(path, query_string={"q": q})
+        if path == "/" and response.status_code == 302:
+            # The page sends a form's empty parameters (q=) on to its clean address.
+            assert "q=" not in response.headers["Location"], (q, response.headers["Location"])
+            continue
         assert response.status_code in (200, 400), (path, q, response.status_code)
         assert b"Traceback" not in response.data

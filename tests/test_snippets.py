@@ -20,7 +20,7 @@ OTHER_TAGS = re.compile(r"<(?!/?mark>)")
 def snippet_of(danish_service):
     """The snippet of the search result whose title starts with ``title``."""
     def snippet_of(query: str, title: str) -> str:
-        results = danish_service.search(SearchRequest(q=query, per_page=50))
+        results = danish_service.search(SearchRequest(q=query, per_page=50, group="none"))
         hit = next(hit for hit in results.results if hit["title"].startswith(title))
         assert hit["snippet"] and not OTHER_TAGS.search(hit["snippet"])
         return hit["snippet"]
