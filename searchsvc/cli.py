@@ -104,9 +104,11 @@ def main(ctx: click.Context, config_file: str | None) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parsing and indexing processes (default: one per core).")
 @click.option("--strict", is_flag=True, help="Files of unknown format under a source folder are an error (exit 1).")
 @click.option("--fetch", "fetch_first", is_flag=True, help="First fetch new and changed meetings from the portals.")
+@click.option("--allow-removals", is_flag=True,
+              help="Remove more than [reindex] max_removals (default 25%) of a source's items if its files are gone.")
 @pass_context
 def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | None, strict: bool,
-            fetch_first: bool) -> None:
+            fetch_first: bool, allow_removals: bool) -> None:
     """Bring the index up to date with the configured source files.
 
     Unchanged files are skipped, changed files replace their items, vanished files
@@ -129,7 +131,8 @@ def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | N
     try:
         from .jobs.reindex import reindex as run_reindex
 
-        report = run_reindex(config, full=full, progress=progress, workers=workers, wait=wait)
+        report = run_reindex(config, full=full, progress=progress, workers=workers, wait=wait,
+                             allow_removals=allow_removals)
     except IndexLocked as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_LOCKED)
