@@ -132,9 +132,9 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             carry_from = previous if generation is not live else None
             baseline = previous.manifest() if previous is not None else {}
             unseen = [r for r in baseline.values() if carry_from is not None and found.unseen(r.path)]
-            if not allow_removals:
-                removals.check(baseline, removals.losses(baseline, discovered, found, outcomes), config.sources,
-                               config.max_removals)
+            if not allow_removals and previous is not None:
+                lost = removals.losses(previous, baseline, discovered, found, outcomes)
+                removals.check(baseline, lost, config.sources, config.max_removals)
             _apply(store, ix, manifest, outcomes, unchanged_failures, vanished, carry_from, report,
                    workers=workers if workers is not None else (os.cpu_count() or 1), unseen=unseen,
                    owners_first=set(baseline))

@@ -14,10 +14,9 @@ from collections.abc import Iterable
 
 from ..config import SourceConfig
 from ..errors import RemovalsRefused
-from ..store.items import FileRecord
+from ..store.items import FileRecord, Store
 from .discovery import Scan
 from .parsing import Outcome
-
 
 ALWAYS_ALLOWED = 20
 
@@ -56,16 +55,15 @@ def check(baseline: dict[str, FileRecord], removals: Iterable[tuple[str, int]],
             "if not, check that the folder is mounted and readable")
 
 
-def losses(baseline: dict[str, FileRecord], discovered: set[str], found: Scan,
+def losses(previous: Store, baseline: dict[str, FileRecord], discovered: set[str], found: Scan,
            outcomes: list[Outcome]) -> list[tuple[str, int]]:
     """(file, items it would lose) for the files of the last complete run that this run
-    takes items from: vanished ones, and those read with fewer items or none."""
-    lost = [(path, record.items) for path, record in baseline.items()
-            if path not in discovered and not found.unseen(path)]
-    for outcome in outcomes:
-        known = baseline.get(str(outcome.candidate.path))
-        if known is None or outcome.error is not None:
-            continue  # a failed read keeps the items
-        now = 0 if outcome.parsed is None else sum(len(m.items) for m in outcome.parsed.meetings)
-        lost.append((known.path, known.items - now))
-    return lost
+    takes items from (vanished ones, and those read again), counting only items that no
+    file read in this run holds: a meeting moved to another file (a renamed file or
+    folder, the other copy of a duplicate) is not lost."""
+    kept = {item.id for outcome in outcomes if outcome.parsed is not None
+            for meeting in outcome.parsed.meetings for item in meeting.items}
+    losing = [path for path in baseline if path not in discovered and not found.unseen(path)]
+    losing += [str(o.candidate.path) for o in outcomes if o.error is None and str(o.candidate.path) in baseline]
+    lost = [(path, sum(1 for i in previous.file_item_ids(path) if i not in kept)) for path in losing]
+    return [(path, count) for path, count in lost if count]

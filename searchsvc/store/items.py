@@ -157,6 +157,10 @@ class Store:
             record.__dict__,
         )
 
+    def file_item_ids(self, path: str) -> list[str]:
+        """The ids of the items one source file holds."""
+        return [r[0] for r in self.db.execute("SELECT id FROM items WHERE source_path = ?", (path,))]
+
     def forget_file(self, path: str) -> list[str]:
         """Remove a vanished source file with its meetings and items; return the item ids."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM items WHERE source_path = ?", (path,))]
