@@ -343,10 +343,13 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
     if stream is not None and stream is not sys.stdout:
         stream.close()  # each server process opens it for itself
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    service = SearchService.open(config)
     try:
-        SearchService.open(config).item_count()
+        service.item_count()
     except IndexMissing as error:
         click.echo(f"warning: {error}", err=True)
+    finally:
+        service.close()  # no SQLite connection may cross the fork into the workers
     try:
         run_server(config, host=host or config.server.host,
                    port=config.server.port if port is None else port,
