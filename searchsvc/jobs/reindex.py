@@ -130,7 +130,12 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             # A file in a folder that could not be listed is unseen, not gone.
             vanished = [path for path in manifest if path not in discovered and not found.unseen(path)]
             carry_from = previous if generation is not live else None
-            baseline = previous.manifest() if previous is not None else {}
+            try:
+                baseline = previous.manifest() if previous is not None else {}
+            except sqlite3.DatabaseError:
+                if generation is live:
+                    raise
+                baseline, carry_from = {}, None  # a damaged store: the full rebuild replaces it
             unseen = [r for r in baseline.values() if carry_from is not None and found.unseen(r.path)]
             if not allow_removals and previous is not None:
                 lost = removals.losses(previous, baseline, discovered, found, outcomes)
