@@ -104,9 +104,11 @@ def main(ctx: click.Context, config_file: str | None) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parsing and indexing processes (default: one per core).")
 @click.option("--strict", is_flag=True, help="Files of unknown format under a source folder are an error (exit 1).")
 @click.option("--fetch", "fetch_first", is_flag=True, help="First fetch new and changed meetings from the portals.")
+@click.option("--allow-removals", is_flag=True,
+              help="Remove more than [reindex] max_removals (default 25%) of a source's items if its files are gone.")
 @pass_context
 def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | None, strict: bool,
-            fetch_first: bool) -> None:
+            fetch_first: bool, allow_removals: bool) -> None:
     """Bring the index up to date with the configured source files.
 
     Unchanged files are skipped, changed files replace their items, vanished files
@@ -129,7 +131,8 @@ def reindex(obj: _Context, full: bool, quiet: bool, wait: bool, workers: int | N
     try:
         from .jobs.reindex import reindex as run_reindex
 
-        report = run_reindex(config, full=full, progress=progress, workers=workers, wait=wait)
+        report = run_reindex(config, full=full, progress=progress, workers=workers, wait=wait,
+                             allow_removals=allow_removals)
     except IndexLocked as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_LOCKED)
@@ -340,10 +343,13 @@ def serve(obj: _Context, host: str | None, port: int | None, workers: int | None
     if stream is not None and stream is not sys.stdout:
         stream.close()  # each server process opens it for itself
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    service = SearchService.open(config)
     try:
-        SearchService.open(config).item_count()
+        service.item_count()
     except IndexMissing as error:
         click.echo(f"warning: {error}", err=True)
+    finally:
+        service.close()  # no SQLite connection may cross the fork into the workers
     try:
         run_server(config, host=host or config.server.host,
                    port=config.server.port if port is None else port,

@@ -80,6 +80,10 @@ class Config:
     sources: list[SourceConfig] = field(default_factory=list)
     server: ServerConfig = ServerConfig()
     fetch: FetchConfig = FetchConfig()
+    # The largest share of a source's items one reindex may remove without
+    # --allow-removals ([reindex] max_removals): an emptied or unmounted folder must not
+    # empty the index.
+    max_removals: float = 0.25
     # Problems that do not stop a command that only reads the index (a source folder
     # that is missing, an unmounted share, say): the command prints them.
     warnings: list[str] = field(default_factory=list)
@@ -213,7 +217,11 @@ def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
     public_url = server.get("public_url")
     if public_url is not None:
         public_url = _public_url(file, public_url)
+    max_removals = table("reindex").get("max_removals", Config.max_removals)
+    if not isinstance(max_removals, (int, float)) or isinstance(max_removals, bool) or not 0 <= max_removals <= 1:
+        raise ConfigError(f"{file}: reindex.max_removals must be a share from 0 to 1, e.g. 0.25")
     return Config(file=file, index_path=index_path, sources=sources, warnings=warnings,
+                  max_removals=float(max_removals),
                   server=ServerConfig(host=host, port=port, threads=threads, workers=workers,
                                       request_timeout=float(request_timeout), public_url=public_url,
                                       access_log=access_log if access_log in ("-", "off") else str(file.parent / access_log)),

@@ -74,6 +74,11 @@ class IndexWriteError(SearchsvcError):
     index still holds the last complete reindex."""
 
 
+class RemovalsRefused(SearchsvcError):
+    """A reindex would remove more of a source's items than the configured share (an
+    emptied or unmounted folder, say); it stopped before writing anything."""
+
+
 class ServeError(SearchsvcError):
     """The server could not start or keep its workers running."""
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, require_corpus, write_config
+from helpers import REPO, require_corpus, start_server, stop_server, write_config
 
 from searchsvc.engine import writer as indexer
 from searchsvc.errors import IndexLocked
@@ -155,6 +155,20 @@ def test_a_reindex_under_load_fails_no_request_and_shows_at_once(tmp_path, full)
     assert figures["server_errors"] == []
     # The first request after the reindex command returned sees the new meetings.
     assert figures["items_after"] == figures["items_expected_after"] > figures["items_before"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/<pid>/fd (Linux)")
+def test_no_store_connection_crosses_the_fork_into_the_server_workers(sample_index):
+    """An SQLite connection open in the parent when it forks shares its lock state with
+    the workers' own connections: a reindex's commit then corrupted what they read
+    ('database disk image is malformed' under bench/reliability/load.py --seconds 60)."""
+    process, _ = start_server(sample_index.file)
+    try:
+        held = [os.readlink(fd) for fd in Path(f"/proc/{process.pid}/fd").iterdir()
+                if "items.sqlite" in os.readlink(fd)]
+        assert held == []
+    finally:
+        stop_server(process)
 
 
 # -- two runs at once ------------------------------------------------------------------

@@ -6,7 +6,9 @@ Symbolic links are followed only while they stay inside the source folder, unles
 source says ``follow_symlinks = true``: a link such as ``passwd.txt -> /etc/passwd`` is
 skipped with a warning, never read. A file whose name is not valid UTF-8 cannot be
 stored (the store and the index hold text); it is refused by name, alone, and the
-run goes on. A file or folder that disappears while it is scanned is simply not there.
+run goes on. A file or folder that disappears while it is scanned is simply not there;
+a folder that cannot be listed (permissions, a share gone stale) is reported in
+``Scan.unreadable``: its files are not gone, only unseen, and keep their items.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ class Scan:
     files: list[tuple[Path, SourceConfig]] = field(default_factory=list)  # resolved paths
     refused: list[tuple[str, str]] = field(default_factory=list)         # (shown name, reason)
     warnings: list[str] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)    # (real folder, reason)
+
+    def unseen(self, path: str) -> bool:
+        """Whether a file may lie in a folder that could not be listed."""
+        return any(path == str(folder) or path.startswith(f"{folder}{os.sep}") for folder, _ in self.unreadable)
 
 
 def shown(path: Path | str) -> str:
@@ -61,10 +68,10 @@ def _walk(source: SourceConfig, result: Scan) -> list[Path]:
         folder = folders.pop()
         try:
             entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            continue
         except OSError as error:
-            result.warnings.append(f"{shown(folder)}: cannot be listed: {error.strerror}")
+            if isinstance(error, FileNotFoundError) and (folder != source.path or source.portal):
+                continue  # a subfolder removed while we looked, a portal's not yet fetched
+            result.unreadable.append((Path(os.path.realpath(folder)), error.strerror or str(error)))
             continue
         for entry in entries:
             if entry.name.startswith("."):

@@ -239,6 +239,20 @@ class SearchService:
         written = [p.stat().st_mtime for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
         return max(written, default=0.0)
 
+    def close(self) -> None:
+        """Close the store connections and this thread's view. Call it before forking:
+        an SQLite connection open across a fork shares its lock state with the child's
+        own connections, so that a reindex's writes corrupt what they read."""
+        view = getattr(self._local, "view", None)
+        if view is not None:
+            view.snapshot.close()
+            self._local.view = None
+        with self._lock:
+            for store in self._stores.values():
+                store.close()
+            self._stores.clear()
+            self._readers.clear()
+
     def item_count(self) -> int:
         return self.view().snapshot.doc_count()
 

@@ -97,9 +97,25 @@ class Store:
         try:
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk): a ROLLBACK
+            # then fails with "no transaction is active" and would hide the real error.
+            if db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
             raise
         db.execute("COMMIT")
+
+    def give_back_log(self) -> None:
+        """Empty the write-ahead log after a failed run (it keeps the size the run gave it
+        while another process, a server, has the store open). Best effort, within 2 s."""
+        db = self.db
+        db.execute("PRAGMA busy_timeout = 2000")
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            db.execute("PRAGMA busy_timeout = 30000")
 
     # -- the index commit that matches the store --------------------------------------
 
@@ -141,6 +157,10 @@ class Store:
             record.__dict__,
         )
 
+    def file_item_ids(self, path: str) -> list[str]:
+        """The ids of the items one source file holds."""
+        return [r[0] for r in self.db.execute("SELECT id FROM items WHERE source_path = ?", (path,))]
+
     def forget_file(self, path: str) -> list[str]:
         """Remove a vanished source file with its meetings and items; return the item ids."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM items WHERE source_path = ?", (path,))]
@@ -148,6 +168,21 @@ class Store:
         self.db.execute("DELETE FROM meetings WHERE source_path = ?", (path,))
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
         return ids
+
+    def claimed_elsewhere(self, path: str, meetings: Iterable[Meeting]) -> dict[str, str]:
+        """The meetings another file already holds: meeting id -> that file.
+
+        An item id belongs to one file at a time; a copy of a meeting in a second file is
+        not indexed twice. Minutes and the agenda of one meeting are no such copy: the
+        minutes replace the agenda (``replace_file_items``).
+        """
+        claimed: dict[str, str] = {}
+        for meeting in meetings:
+            row = self.db.execute("SELECT source_path, status FROM meetings WHERE id = ?", (meeting.id,)).fetchone()
+            if row is None or row[0] == path or {row[1], meeting.kind} == {"dagsorden", "referat"}:
+                continue
+            claimed[meeting.id] = row[0]
+        return claimed
 
     # -- items -----------------------------------------------------------------------
 
