@@ -5,23 +5,19 @@ from __future__ import annotations
 
 import shutil
 import urllib.request
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import SAMPLES, start_server, stop_server, write_config
 
 from searchsvc.cli import main
 from searchsvc.config import load_config
 from searchsvc.errors import ConfigError
-from tests.conftest import SAMPLES, start_server, stop_server
 
 
 def config_file(folder, sources: list[tuple[str, str]], extra: str = ""):
-    lines = ['[index]', 'path = "index"', ""]
-    for path, municipality in sources:
-        lines += ["[[sources]]", f'path = "{path}"', f'municipality = "{municipality}"', ""]
-    file = folder / "config.toml"
-    file.write_text("\n".join(lines) + extra, encoding="utf-8")
-    return file
+    return write_config(folder, [(Path(path), municipality) for path, municipality in sources], extra=extra)
 
 
 # -- a second source on the same folder --------------------------------------------------

@@ -14,7 +14,6 @@ import os
 import random
 import resource
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,8 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from helpers import REPO, require_corpus, start_server, stop_server, write_config
+from helpers import REPO, can_mount, require_corpus, start_server, stop_server, write_config
 
 from searchsvc.engine import writer as indexer
 from searchsvc.errors import IndexLocked
@@ -209,22 +207,7 @@ def test_two_reindex_runs_at_once(tmp_path):
 
 # -- a full disk and a read-only folder ------------------------------------------------
 
-def _can_mount() -> bool:
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        return False
-    probe = Path(f"/tmp/searchsvc-mount-probe-{os.getpid()}")
-    probe.mkdir(exist_ok=True)
-    try:
-        ok = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(probe)],
-                            capture_output=True).returncode == 0
-        if ok:
-            subprocess.run(["umount", str(probe)], check=True)
-        return ok
-    finally:
-        probe.rmdir()
-
-
-CAN_MOUNT = _can_mount()
+CAN_MOUNT = can_mount()
 
 
 @contextlib.contextmanager

@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from helpers import REPO, SAMPLES, require_corpus, write_config
+from helpers import REPO, SAMPLES, can_mount, require_corpus, write_config
 
 from searchsvc.config import load_config
 from searchsvc.errors import ConfigError
@@ -207,22 +206,7 @@ def test_a_file_that_could_not_be_read_is_read_again_on_the_next_run(tmp_path):
 
 # -- 14. SQLite on a full disk ----------------------------------------------------------
 
-def _can_mount() -> bool:
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        return False
-    probe = Path(f"/tmp/searchsvc-mount-probe-{os.getpid()}")
-    probe.mkdir(exist_ok=True)
-    try:
-        ok = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(probe)],
-                            capture_output=True).returncode == 0
-        if ok:
-            subprocess.run(["umount", str(probe)], check=True)
-        return ok
-    finally:
-        probe.rmdir()
-
-
-@pytest.mark.skipif(not _can_mount(), reason="needs a small tmpfs (root and mount); the file-size limit "
+@pytest.mark.skipif(not can_mount(), reason="needs a small tmpfs (root and mount); the file-size limit "
                                              "fails Whoosh's writes first, never SQLite's alone")
 def test_sqlite_on_a_full_disk_says_so_and_leaves_no_write_ahead_log(tmp_path):
     config, folder = greve_config(tmp_path, 4)
