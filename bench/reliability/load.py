@@ -88,9 +88,11 @@ def start_server(config: Path, threads: int) -> tuple[subprocess.Popen, str, int
     if not line.startswith("Serving on http://"):
         process.kill()
         raise RuntimeError(f"serve did not start: {line!r} {process.stderr.read()!r}")
-    # Read the server's log as it comes, so that a full pipe never blocks it.
+    # Read the server's output as it comes (its log on stderr, the access log on stdout),
+    # so that a full pipe never blocks it.
     process.log = []
     threading.Thread(target=lambda: process.log.extend(process.stderr), daemon=True).start()
+    threading.Thread(target=lambda: process.stdout.read(), daemon=True).start()
     address = line.split("http://", 1)[1].strip()
     host, port = address.rsplit(":", 1)
     return process, host, int(port)

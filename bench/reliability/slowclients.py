@@ -121,6 +121,8 @@ def start_server(config: Path, workers: int, repo: Path) -> tuple[subprocess.Pop
     if not line.startswith("Serving on "):
         process.kill()
         raise SystemExit(f"the server did not start: {line!r}")
+    # Read its access log as it comes, so that a full pipe never blocks it.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     return process, line.split("Serving on ", 1)[1].strip()
 
 
