@@ -136,7 +136,7 @@ def add_one(config_path: str, extra: str) -> dict:
     first_search_s = time.perf_counter() - t0
     target.unlink()
     t0 = time.perf_counter()
-    removed = reindex(config, workers=1)
+    removed = reindex(config, workers=1, allow_removals=True)  # the extra source empties: meant
     remove_s = time.perf_counter() - t0
     after = run({"q": [], "from": [document["Moede"]["Dato"][:10]]})
     return {"add_s": add_s, "items_added": report.items_added, "first_search_after_s": first_search_s,

@@ -103,7 +103,7 @@ def run_size(size: int, args) -> dict:
         result["items"], result["reindex"] = earlier["items"], earlier["reindex"]
     else:
         print(f"[{size}] full reindex", flush=True)
-        seconds, output, rss = _timed([searchsvc, "--config", str(config), "reindex", "--full", "-q"],
+        seconds, output, rss = _timed([searchsvc, "--config", str(config), "reindex", "--full", "-q", "--allow-removals"],
                                       folder / "reindex.log")
         match = re.search(r"items: (\d+) added", output)
         items = int(match.group(1)) if match else 0

@@ -77,8 +77,20 @@ class Server:
                 self.process.wait()
 
 
+def forget_shared_results(config: Path) -> None:
+    """Delete the results the server's processes share (a file in the index folder), so
+    that a fresh server is cold: it would otherwise answer what an earlier one computed."""
+    from searchsvc.config import load_config
+    from searchsvc.store.results import RESULTS_FILE
+
+    for path in load_config(config).index_path.glob(RESULTS_FILE + "*"):
+        path.unlink()
+
+
 def start_server(config: Path, threads: int = 8, workers: int = WORKERS, timeout: float = 60) -> Server:
-    """Start ``searchsvc serve`` on a free loopback port and wait until it answers."""
+    """Start ``searchsvc serve`` on a free loopback port, its shared results forgotten,
+    and wait until it answers."""
+    forget_shared_results(config)
     command = [str(Path(sys.executable).parent / "searchsvc"), "--config", str(config), "serve",
                "--host", "127.0.0.1", "--port", "0", "--threads", str(threads), "--workers", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
