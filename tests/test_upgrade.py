@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from searchsvc.engine import analysis, codec  # noqa: F401  (importing the engine sets the alias)
+from searchsvc.engine import analysis, codec  # importing the engine sets the alias
 from searchsvc.engine.schema import make_schema
 
 
@@ -17,3 +17,9 @@ def test_a_schema_pickled_under_the_former_module_path_unpickles(monkeypatch):
     assert b"searchsvc.analysis" in data and b"searchsvc.engine.analysis" not in data
     schema = pickle.loads(data)
     assert any(isinstance(part, analysis.DanishFilter) for part in schema["body"].analyzer.items)
+
+
+def test_the_installed_whoosh_is_the_minor_version_the_codec_was_checked_against():
+    import whoosh
+
+    assert whoosh.versionstring().rsplit(".", 1)[0] == codec.WHOOSH_VERSION_CHECKED.rsplit(".", 1)[0]

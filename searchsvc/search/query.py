@@ -59,12 +59,8 @@ class ParsedQuery:
     # Words looked up by a close spelling in a fuzzy retry: typed -> found.
     respellings: dict[str, list[str]] = field(default_factory=dict)
 
-    @property
-    def is_empty(self) -> bool:
-        return isinstance(self.query, nodes.Every)
 
-
-# -- from the tree to a Whoosh query --------------------------------------------------
+# -- from the tree to the engine's query ------------------------------------------------
 
 @dataclass
 class _Context:
