@@ -215,3 +215,26 @@ def test_a_store_without_the_source_link_columns_is_rebuilt(sample_index):
     report = reindex(sample_index, workers=1)
     assert (report.files_parsed, report.items_added) == (2, 10)
     assert not Store(DataDir(sample_index.index_path).current()).outdated()
+
+
+def test_a_changed_files_new_words_are_marked_in_snippets(sample_index):
+    """The lexicon grows with each commit: a word first indexed by an incremental run
+    is marked in its snippet (the snippet reads the lexicon, not the analyser)."""
+    path = sample_index.sources[0].path / FILE_2021
+    text = path.read_text("utf-8").replace("Udvalget udsatte sagen.", "Udvalget godkendte sagen om ferskvandsfiskene.")
+    path.write_text(text, "utf-8")
+    reindex(sample_index, workers=1)
+    [hit] = SearchService(sample_index.index_path).search(SearchRequest(q="ferskvandsfisk")).results
+    assert "<mark>ferskvandsfiskene</mark>" in hit["snippet"]
+
+
+def test_an_index_without_a_lexicon_is_rebuilt(sample_index):
+    from searchsvc.engine.lexicon import LEXICON_FILE
+
+    generation = DataDir(sample_index.index_path).current()
+    (generation / LEXICON_FILE).unlink()  # as a version before lexicons left it
+    before = SearchService(sample_index.index_path).search(SearchRequest(q="borgerdialog")).results
+    assert before and "<mark>" in before[0]["snippet"]  # the analyser marks it meanwhile
+    report = reindex(sample_index, workers=1)
+    assert (report.files_parsed, report.items_added) == (2, 10)
+    assert (DataDir(sample_index.index_path).current() / LEXICON_FILE).exists()

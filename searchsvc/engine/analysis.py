@@ -113,13 +113,16 @@ class DanishFilter(Filter):
     pickled with the index schema.
 
     This filter holds the analysis's one per-word cache: a token's forms, as text and
-    as UTF-8 (what the segment writer stores), computed once per distinct token.
+    as UTF-8 (what the segment writer stores), computed once per distinct token. A
+    filter attached for writing also keeps every word it analysed with its forms
+    (``learned``, unbounded, unlike the cache): what the writer adds to the lexicon.
     """
 
     def __init__(self, dictionary: PartSplitter | None = None) -> None:
         self.dictionary = dictionary
         self.version = ANALYSIS_VERSION
         self.cache: dict[str, tuple[tuple[str, ...], tuple[bytes, ...]]] = {}
+        self.learned: dict[str, tuple[str, ...]] | None = None
 
     def __getstate__(self) -> dict:
         return {"version": self.version}
@@ -128,6 +131,7 @@ class DanishFilter(Filter):
         self.dictionary = None
         self.version = state.get("version", 0)
         self.cache = {}
+        self.learned = None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DanishFilter) and other.version == self.version
@@ -135,6 +139,7 @@ class DanishFilter(Filter):
     def attach(self, dictionary: PartSplitter | None) -> None:
         self.dictionary = dictionary
         self.cache = {}
+        self.learned = {}
 
     def token_forms(self, token: str) -> tuple[tuple[str, ...], tuple[bytes, ...]]:
         """Every term a token (as tokenized, before lowercasing) is indexed under, stem
@@ -146,6 +151,8 @@ class DanishFilter(Filter):
                 word = unicodedata.normalize("NFC", word)
             forms = index_forms(word, self.dictionary)
             found = (forms, tuple(form.encode("utf-8") for form in forms))
+            if self.learned is not None:
+                self.learned[word] = forms
             if len(self.cache) < 500_000:
                 self.cache[token] = found
         return found
@@ -247,6 +254,17 @@ def attach_dictionary(schema, dictionary: PartSplitter) -> None:
         for part in getattr(getattr(field, "analyzer", None), "items", ()):
             if isinstance(part, DanishFilter):
                 part.attach(dictionary)
+
+
+def learned_words(schema) -> dict[str, tuple[str, ...]]:
+    """The words a (writer's) schema's Danish analysers analysed since they were
+    attached, with their forms."""
+    found: dict[str, tuple[str, ...]] = {}
+    for _, field in schema.items():
+        for part in getattr(getattr(field, "analyzer", None), "items", ()):
+            if isinstance(part, DanishFilter) and part.learned:
+                found.update(part.learned)
+    return found
 
 
 def analysis_version(schema) -> int:

@@ -5,7 +5,7 @@ Whoosh searcher, the per-document columns (``columns.py``), the evaluator of que
 nodes, the vocabulary, and the stored ids. ``IndexReader`` opens snapshots of one
 generation folder and keeps across them what stays valid: the columns and postings of
 segments that are still live (a segment never changes once written), the facet value
-codes, and the snippet word forms of the generation's analyser.
+codes, the close-spelling index and the generation's lexicon (for snippets).
 """
 
 from __future__ import annotations
@@ -13,20 +13,22 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from . import codec
-from .analysis import danish_analyzer, lemma_holders
+from .analysis import danish_analyzer
 from .columns import DocTable, PostingCache, SegmentArrays, Vocabulary
 from .compounds import DICTIONARY_FILE, CompoundDictionary
 from .evaluate import Evaluator
+from .lexicon import LEXICON_FILE, Lexicon
 from .nodes import Node
 from .schema import WHOOSH_DIR, whoosh_storage
 from .terms import Spellings, Terms
-from .tokens import WordForms
+from .tokens import SnippetWords
 
 
 def index_exists(generation: Path) -> bool:
@@ -40,7 +42,7 @@ class Snapshot:
 
     searcher: Searcher
     table: DocTable
-    word_forms: WordForms
+    snippet_words: SnippetWords
     spellings: Spellings
     terms: Terms = field(init=False)
 
@@ -91,7 +93,8 @@ class IndexReader:
         self._vocabulary = Vocabulary()
         self._postings = PostingCache()
         self._tables: dict[int, DocTable] = {}
-        self._words: tuple[int, WordForms, Spellings] | None = None
+        self._words: tuple[int, Any, Spellings] | None = None
+        self._lexicon: tuple[tuple[int, int], Lexicon | None] | None = None
 
     def open(self, commit: int | None) -> Snapshot:
         """A snapshot of one commit (the newest when ``commit`` is None).
@@ -109,19 +112,18 @@ class IndexReader:
                 table = DocTable.build(searcher.reader(), self._vocabulary, self._segments, self._postings)
                 # Threads still on the previous snapshot keep their own reference to it.
                 self._tables = {key: table}
-        _, forms, spellings = self._vocabulary_views()
-        return Snapshot(searcher, table, forms, spellings)
+        _, analyzer, spellings = self._vocabulary_views()
+        return Snapshot(searcher, table, SnippetWords(self._current_lexicon(), analyzer), spellings)
 
     @staticmethod
     def is_current(snapshot: Snapshot, commit: int | None) -> bool:
         """Whether a snapshot is the one to read for the commit the store names."""
         return commit == snapshot.commit or (commit is None and snapshot.searcher.up_to_date())
 
-    def _vocabulary_views(self) -> tuple[int, WordForms, Spellings]:
+    def _vocabulary_views(self) -> tuple[int, Any, Spellings]:
         """What is made from the generation's compound dictionary (its word counts): the
-        snippet word forms of the analyser with that dictionary, so that snippets mark
-        compound parts as the index found them, and the close-spelling index. Made anew
-        when a reindex extends the dictionary."""
+        analyser with that dictionary (snippets of an index without a lexicon) and the
+        close-spelling index. Made anew when a reindex extends the dictionary."""
         try:
             mtime = (self.generation / DICTIONARY_FILE).stat().st_mtime_ns
         except FileNotFoundError:
@@ -129,7 +131,18 @@ class IndexReader:
         with self._lock:
             if self._words is None or self._words[0] != mtime:
                 dictionary = CompoundDictionary.load(self.generation)
-                forms = WordForms(danish_analyzer(dictionary), unlike=lemma_holders(dictionary.counts))
-                forms.start_learning(dictionary.counts)
-                self._words = (mtime, forms, Spellings(dictionary.counts))
+                self._words = (mtime, danish_analyzer(dictionary), Spellings(dictionary.counts))
             return self._words
+
+    def _current_lexicon(self) -> Lexicon | None:
+        """The generation's lexicon, read again when a commit has replaced it (it is
+        replaced before the commit, so it holds every word of the snapshot)."""
+        try:
+            stat = (self.generation / LEXICON_FILE).stat()
+            key = (stat.st_mtime_ns, stat.st_ino)
+        except FileNotFoundError:
+            key = (0, 0)
+        with self._lock:
+            if self._lexicon is None or self._lexicon[0] != key:
+                self._lexicon = (key, Lexicon.load(self.generation))
+            return self._lexicon[1]

@@ -14,8 +14,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import TOC, clean_files
 
 from ..processes import can_fork, die_with_parent
-from . import codec
-from .analysis import ANALYSIS_VERSION, analysis_version, word_counts
+from . import codec, lexicon
+from .analysis import ANALYSIS_VERSION, analysis_version, learned_words, word_counts
 from .compounds import CompoundDictionary
 from .lemmas import load_lemmas
 from .schema import WHOOSH_DIR, item_document, make_schema, row_text, whoosh_storage
@@ -39,11 +39,15 @@ def open_index(generation: Path):
 
 def outdated(generation: Path) -> bool:
     """Whether a generation's index was built by another version of the analysis (so
-    that adding documents to it would mix two kinds of terms): rebuild it in full."""
+    that adding documents to it would mix two kinds of terms), or before lexicons
+    (``lexicon.py``): rebuild it in full."""
     folder = generation / WHOOSH_DIR
     if not whoosh_index.exists_in(str(folder)):
         return False
-    return analysis_version(whoosh_index.open_dir(str(folder)).schema) != ANALYSIS_VERSION
+    ix = whoosh_index.open_dir(str(folder))
+    if analysis_version(ix.schema) != ANALYSIS_VERSION:
+        return True
+    return ix.doc_count_all() > 0 and lexicon.missing(generation)
 
 
 def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
@@ -75,14 +79,16 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
 
     Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are
     added, split into compound parts with the generation's dictionary, which first
-    learns the words of ``add_rows``. The previous commit stays readable until
+    learns the words of ``add_rows``. The words indexed go into the generation's
+    lexicon before the commit. The previous commit stays readable until
     ``drop_old_commits``: readers keep using it until the store records the new one.
 
     :param procs: processes to index ``add_rows`` with (each writes segments of its
         own, in row order); many rows only, and only where processes fork.
     """
     add_rows = list(add_rows)
-    dictionary = update_dictionary(Path(ix.storage.folder).parent, add_rows)
+    generation = Path(ix.storage.folder).parent
+    dictionary = update_dictionary(generation, add_rows)
     writer = _KeepingWriter(ix)
     writer.attach_dictionary(dictionary)
     procs = min(procs, len(add_rows) // PARALLEL_ROWS)
@@ -90,19 +96,22 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
         procs = 1
     if procs > 1:
         load_lemmas()  # once here, inherited by the forked indexing processes
+    empty = not writer.segments
     try:
-        if writer.segments:  # an empty index (a full rebuild) has nothing to delete
+        if not empty:  # an empty index (a full rebuild) has nothing to delete
             for source in remove_sources:
                 writer.delete_by_term("source", source)
             for item_id in remove_ids:
                 writer.delete_by_term("id", item_id)
         if procs > 1:
-            writer.extra_segments = _write_segments(ix, add_rows, dictionary, procs)
+            writer.extra_segments, learned = _write_segments(ix, add_rows, dictionary, procs)
         elif len(add_rows) >= PARALLEL_ROWS:
-            writer.extra_segments = _index_rows(ix, add_rows, dictionary)
+            writer.extra_segments, learned = _index_rows(ix, add_rows, dictionary)
         else:
             for row in add_rows:
                 writer.add_document(**item_document(row))
+            learned = learned_words(writer.schema)
+        lexicon.add_words(generation, learned, start=empty)
     except BaseException:
         writer.cancel()
         raise
@@ -125,10 +134,13 @@ class _KeepingWriter(SegmentWriter):
 _FORKED: dict = {}
 
 
-def _index_rows(ix, rows: list[dict], dictionary: CompoundDictionary) -> list:
+def _index_rows(ix, rows: list[dict], dictionary: CompoundDictionary) -> tuple[list, dict[str, tuple[str, ...]]]:
     """Index rows into new segments of at most ``SEGMENT_POSTINGS`` postings each (not
-    committed: the caller's commit lists them); the segments in row order."""
-    segments, writer = [], None
+    committed: the caller's commit lists them); the segments in row order, and the
+    words analysed with their forms."""
+    segments: list = []
+    learned: dict[str, tuple[str, ...]] = {}
+    writer = None
     for row in rows:
         if writer is None:
             # No lock: the caller holds the index writer's lock and commits the segments.
@@ -137,15 +149,19 @@ def _index_rows(ix, rows: list[dict], dictionary: CompoundDictionary) -> list:
         writer.add_document(**item_document(row))
         if writer.pool.size >= SEGMENT_POSTINGS:
             segments.append(writer.finalize_segment())
+            learned.update(learned_words(writer.schema))
             writer = None
     if writer is not None:
         segments.append(writer.finalize_segment())
-    return segments
+        learned.update(learned_words(writer.schema))
+    return segments, learned
 
 
-def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs: int) -> list:
+def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs: int
+                    ) -> tuple[list, dict[str, tuple[str, ...]]]:
     """Index rows in ``procs`` forked processes, each writing the segments of a slice of
-    them (``_index_rows``); the segments in row order, for the caller's commit to list.
+    them (``_index_rows``); the segments in row order, for the caller's commit to list,
+    and the words analysed with their forms.
 
     :raise RuntimeError: a process failed or died (its error in the message).
     """
@@ -162,17 +178,19 @@ def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs:
         for process in processes:
             process.start()
         segments: dict[int, list] = {}
+        learned: dict[str, tuple[str, ...]] = {}
         while len(segments) < procs:
             try:
-                number, segment, error = results.get(timeout=1)
+                number, written, error = results.get(timeout=1)
             except queue.Empty:
                 if any(p.exitcode not in (None, 0) for p in processes):
                     raise RuntimeError("an indexing process died") from None
                 continue
             if error is not None:
                 raise RuntimeError(f"an indexing process failed: {error}")
-            segments[number] = segment
-        return [segment for n in range(procs) for segment in segments[n]]
+            segments[number] = written[0]
+            learned.update(written[1])
+        return [segment for n in range(procs) for segment in segments[n]], learned
     finally:
         _FORKED.clear()
         for process in processes:

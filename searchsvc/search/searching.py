@@ -202,7 +202,7 @@ def result_rows(snapshot: Snapshot, store: Store, hits: list[tuple[int, float | 
     steps = thread_steps(store, list(dict.fromkeys(row["thread_id"] for row in rows.values()))) if group else {}
     highlight = parsed.highlight
     # The analyser's tokens, but only where a snippet can use them (engine/tokens.py).
-    analyze = snippet_analyzer(snapshot.word_forms,
+    analyze = snippet_analyzer(snapshot.snippet_words,
                                set().union(*highlight.concepts, *(f for p in highlight.phrases for f in p)),
                                highlight.prefixes)
     results = []

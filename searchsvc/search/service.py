@@ -144,7 +144,7 @@ class SearchService:
         self.results.clear()
 
     def prepare(self) -> None:
-        """Open the current view and start learning the words snippets need, so that a
+        """Open the current view (its columns, lexicon and spelling index), so that a
         new server process's first request does not pay for it. Does nothing before
         the first reindex."""
         try:
