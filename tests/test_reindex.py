@@ -236,5 +236,6 @@ def test_an_index_without_a_lexicon_is_rebuilt(sample_index):
     before = SearchService(sample_index.index_path).search(SearchRequest(q="borgerdialog")).results
     assert before and "<mark>" in before[0]["snippet"]  # the analyser marks it meanwhile
     report = reindex(sample_index, workers=1)
+    assert "rebuilt in full: the index has no lexicon (an earlier version built it)" in report.warnings
     assert (report.files_parsed, report.items_added) == (2, 10)
     assert (DataDir(sample_index.index_path).current() / LEXICON_FILE).exists()

@@ -24,12 +24,12 @@ never takes a part away from a document indexed earlier.
 from __future__ import annotations
 
 import gzip
-import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..files import write_atomically
 from .stems import STOPWORDS, stem
 
 DICTIONARY_FILE = "compound-words.tsv.gz"
@@ -209,12 +209,8 @@ class CompoundDictionary:
 
     def save(self, folder: Path) -> None:
         """Write the dictionary into a generation folder, atomically."""
-        path = Path(folder) / DICTIONARY_FILE
-        temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
         lines = "".join(f"{w}\t{n}\n" for w, n in sorted(self.counts.items()))
-        with gzip.open(temporary, "wt", encoding="utf-8") as handle:
-            handle.write(lines)
-        os.replace(temporary, path)
+        write_atomically(Path(folder) / DICTIONARY_FILE, gzip.compress(lines.encode("utf-8"), compresslevel=6))
 
     @classmethod
     def load(cls, folder: Path) -> CompoundDictionary:

@@ -6,8 +6,9 @@ the words of the texts that hold them, and a section is then only tokenized and 
 tokens compared with those words.
 
 One file per generation, ``lexicon.npz``, replaced as a whole (write, then rename) by
-each commit that brings words not in it yet, before the index commit itself, so that
-any snapshot finds all its words here. Words are never taken out: a word of a removed
+each commit that brings words not in it yet, right after the index commit and before
+the item store names that commit (which is when searches start to read it), so that
+any snapshot a search reads finds all its words here. Words are never taken out: a word of a removed
 item only makes a query's word list a little longer. Three sorted arrays of UTF-8
 strings and a form-to-words table, all numpy, so that a lookup is a binary search in C
 and adding a meeting's few new words merges arrays instead of looping over all words.
@@ -19,12 +20,14 @@ a snippet does not mark them.
 
 from __future__ import annotations
 
-import os
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from ..files import write_atomically
 
 LEXICON_FILE = "lexicon.npz"
 MAX_BYTES = 96
@@ -123,13 +126,10 @@ class Lexicon:
 
     def save(self, generation: Path) -> None:
         """Write the lexicon into a generation folder, replacing the old one at once."""
-        temporary = generation / (LEXICON_FILE + ".tmp")
-        with temporary.open("wb") as handle:
-            np.savez(handle, format=np.array(FORMAT), words=self.words, forms=self.forms,
-                     starts=self.starts, word_ids=self.word_ids)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, generation / LEXICON_FILE)
+        data = io.BytesIO()
+        np.savez(data, format=np.array(FORMAT), words=self.words, forms=self.forms,
+                 starts=self.starts, word_ids=self.word_ids)
+        write_atomically(generation / LEXICON_FILE, data.getvalue())
 
 
 def add_words(generation: Path, new: Mapping[str, Iterable[str]], *, start: bool) -> None:

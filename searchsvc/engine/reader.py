@@ -136,7 +136,7 @@ class IndexReader:
 
     def _current_lexicon(self) -> Lexicon | None:
         """The generation's lexicon, read again when a commit has replaced it (it is
-        replaced before the commit, so it holds every word of the snapshot)."""
+        replaced before the store names the commit, so it holds the snapshot's words)."""
         try:
             stat = (self.generation / LEXICON_FILE).stat()
             key = (stat.st_mtime_ns, stat.st_ino)

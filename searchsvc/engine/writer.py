@@ -37,17 +37,19 @@ def open_index(generation: Path):
     return whoosh_storage(folder).open_index()
 
 
-def outdated(generation: Path) -> bool:
-    """Whether a generation's index was built by another version of the analysis (so
-    that adding documents to it would mix two kinds of terms), or before lexicons
-    (``lexicon.py``): rebuild it in full."""
+def outdated(generation: Path) -> str | None:
+    """Why a generation's index must be rebuilt in full, or None when it need not: it
+    was built by another version of the analysis (adding documents would mix two kinds
+    of terms), or before lexicons (``lexicon.py``: it would lack the earlier words)."""
     folder = generation / WHOOSH_DIR
     if not whoosh_index.exists_in(str(folder)):
-        return False
+        return None
     ix = whoosh_index.open_dir(str(folder))
     if analysis_version(ix.schema) != ANALYSIS_VERSION:
-        return True
-    return ix.doc_count_all() > 0 and lexicon.missing(generation)
+        return "the index was built by another version of the analysis"
+    if ix.doc_count_all() > 0 and lexicon.missing(generation):
+        return "the index has no lexicon (an earlier version built it)"
+    return None
 
 
 def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
@@ -80,7 +82,7 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
     Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are
     added, split into compound parts with the generation's dictionary, which first
     learns the words of ``add_rows``. The words indexed go into the generation's
-    lexicon before the commit. The previous commit stays readable until
+    lexicon after the commit. The previous commit stays readable until
     ``drop_old_commits``: readers keep using it until the store records the new one.
 
     :param procs: processes to index ``add_rows`` with (each writes segments of its
@@ -111,11 +113,13 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
             for row in add_rows:
                 writer.add_document(**item_document(row))
             learned = learned_words(writer.schema)
-        lexicon.add_words(generation, learned, start=empty)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    # After the commit (a failed one leaves nothing of this run behind), before the
+    # store names it, so that no search reads the commit without its words here.
+    lexicon.add_words(generation, learned, start=empty)
     return len(add_rows)
 
 

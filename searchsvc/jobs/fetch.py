@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from ..config import Config, FetchConfig, SourceConfig
 from ..domain.model import split_period
 from ..domain.portals import guid
 from ..errors import ConfigError, FetchError, FetchLocked, ParseError
+from ..files import write_atomically
 from ..sources import MAX_FILE_BYTES
 from ..sources.firstagenda import parse_firstagenda
 from .portal_client import PortalClient
@@ -224,7 +224,7 @@ def _download(source: SourceConfig, portal: PortalClient, meeting: ListedMeeting
         raise FetchError(url, f"the portal answered with another meeting ({served})")
     moede = document.get("Moede") or {}
     name = meeting_file_name(document["Udvalg"]["Navn"], str(moede.get("Dato") or meeting.date), meeting.id)
-    _write_atomically(source.path / name, body)
+    write_atomically(source.path / name, body)
     previous = state.meetings.get(meeting.id)
     if previous and previous["file"] != name:  # the meeting moved or was renamed
         (source.path / previous["file"]).unlink(missing_ok=True)
@@ -301,16 +301,6 @@ def meeting_file_name(committee: str, when: str, meeting_id: str) -> str:
     return f"{name or 'udvalg'}_{clean(when)[:40]}_{meeting_id}.json"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that a reader sees the old one or the new one, never a part."""
-    temporary = path.with_name(f".{path.name}.tmp")  # a dot file: reindex skips it
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
 @dataclass
 class _State:
     """What each meeting file in a source folder was fetched as."""
@@ -329,7 +319,7 @@ class _State:
 
     def save(self) -> None:
         data = json.dumps({"version": 1, "meetings": self.meetings}, ensure_ascii=False, indent=1)
-        _write_atomically(self.folder / STATE_FILE, data.encode())
+        write_atomically(self.folder / STATE_FILE, data.encode())
 
 
 @contextmanager

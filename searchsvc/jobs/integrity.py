@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine import writer
+from ..files import leftover_temporaries
 from ..search import SearchRequest, SearchService
 from ..store.generations import POINTER, PREFIX, DataDir
 from ..store.items import Store
@@ -65,7 +66,7 @@ def leftovers(index_path: Path) -> list[str]:
     datadir = DataDir(index_path)
     live = datadir.current()
     found = [p.name for p in datadir.path.glob(f"{PREFIX}*") if live is None or p != live]
-    found += [p.name for p in datadir.path.glob(f"{POINTER}.*.tmp")]
+    found += [p.name for p in leftover_temporaries(datadir.path / POINTER)]
     if live is not None:
         store = Store(live)
         commit = store.index_commit()

@@ -338,8 +338,8 @@ def _duplicate_reason(claimed: dict[str, str]) -> str:
 
 def _rebuild_reason(live: Path, previous: Store) -> str | None:
     """Why the live generation cannot take an incremental run, or None when it can."""
-    if indexer.outdated(live):
-        return "the index was built by another version of the analysis, or without a lexicon"
+    if reason := indexer.outdated(live):
+        return reason
     if previous.outdated():
         return "the item store lacks the newest columns"
     if previous.state("decision_rules") != str(RULES_VERSION):

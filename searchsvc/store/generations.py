@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import IndexLocked
+from ..files import leftover_temporaries, write_atomically
 
 POINTER = "CURRENT"
 LOCK = "reindex.lock"
@@ -51,13 +52,7 @@ class DataDir:
 
     def publish(self, folder: Path) -> None:
         """Make a generation live: atomically replace the pointer, then drop the old ones."""
-        temporary = self.path / f"{POINTER}.{os.getpid()}.tmp"
-        with open(temporary, "w") as handle:
-            handle.write(folder.name + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.path / POINTER)
-        _fsync_dir(self.path)
+        write_atomically(self.path / POINTER, (folder.name + "\n").encode())
         self.remove_stale(keep=folder)
 
     def remove_stale(self, keep: Path | None = None) -> None:
@@ -69,7 +64,7 @@ class DataDir:
         for folder in self.path.glob(f"{PREFIX}*"):
             if folder.is_dir() and folder.name not in live:
                 shutil.rmtree(folder, ignore_errors=True)
-        for stray in self.path.glob(f"{POINTER}.*.tmp"):
+        for stray in leftover_temporaries(self.path / POINTER):
             stray.unlink(missing_ok=True)
 
     @contextmanager
@@ -98,11 +93,3 @@ class DataDir:
             yield
         finally:
             handle.close()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
