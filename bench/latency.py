@@ -85,7 +85,7 @@ def time_searches(run, limit: int | None) -> dict:
             "totals": totals, "kinds": [e["kind"] for e in log], "peak_rss_mb": peak_rss_mb()}
 
 
-def settle(timeout: float = 120) -> None:
+def settle(timeout: float = 600) -> None:
     """Wait for what a server does once at start in the background (searchsvc learns
     the corpus's common words for snippets) to finish, as it would before real use."""
     import threading

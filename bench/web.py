@@ -55,7 +55,7 @@ class Server:
             total += int(fields[11]) + int(fields[12])
         return total / os.sysconf("SC_CLK_TCK")
 
-    def settle(self, timeout: float = 120) -> None:
+    def settle(self, timeout: float = 600) -> None:
         """Wait until the server is idle (what it does once at start, in the background,
         is done), as it would be before real use."""
         deadline = time.monotonic() + timeout
@@ -87,9 +87,9 @@ def forget_shared_results(config: Path) -> None:
         path.unlink()
 
 
-def start_server(config: Path, threads: int = 8, workers: int = WORKERS, timeout: float = 60) -> Server:
+def start_server(config: Path, threads: int = 8, workers: int = WORKERS, timeout: float = 300) -> Server:
     """Start ``searchsvc serve`` on a free loopback port, its shared results forgotten,
-    and wait until it answers."""
+    and wait until it answers (each worker opens the index first: seconds at 500,000 items)."""
     forget_shared_results(config)
     command = [str(Path(sys.executable).parent / "searchsvc"), "--config", str(config), "serve",
                "--host", "127.0.0.1", "--port", "0", "--threads", str(threads), "--workers", str(workers)]
