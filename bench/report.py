@@ -263,9 +263,10 @@ def _scale(results: list[dict], add) -> None:
                   else f"– / {x.get('peak_rss_mb', float('nan')):,.0f}")
         peers = [f"{r[n]['build']['disk_mb']:,.0f}" if n in r else "–" for n in ("fts5", "tantivy")]
         server = f"{r['http']['peak_rss_mb']:,.0f}" if "http" in r else "–"
+        cpu = f"{x['cpu_s']:,.0f}" if "cpu_s" in x else "–"
         minutes = f"{sum(r['minutes'].values()):.1f}" if r.get("minutes") else "–"
         add(f"| {r['items']:,} | {r.get('layout', 'years')} | {r.get('municipalities', 1)} | {r.get('files', '–')} "
-            f"| {r.get('corpus_mb', float('nan')):,.0f} | {x['seconds']:,.0f} ({x.get('cpu_s', float('nan')):,.0f}) "
+            f"| {r.get('corpus_mb', float('nan')):,.0f} | {x['seconds']:,.0f} ({cpu}) "
             f"| {x['items_per_s']:.0f} | {memory} "
             f"| {d['total']:,.0f} ({d['whoosh']:,.0f} / {d['store']:,.0f}) | {peers[0]} | {peers[1]} | {server} "
             f"| {minutes} |")
