@@ -3,7 +3,7 @@ writes ``bench/REPORT.md`` and ``bench/latency.png``.
 
     .venv/bin/python -m bench.run                    # 4,507 (the shared corpus), 5k, 20k, 50k
     .venv/bin/python -m bench.run --sizes 4507,50000
-    .venv/bin/python -m bench.run --sizes 4507,50000,500000   # with the national point (about an hour for it)
+    .venv/bin/python -m bench.run --sizes 4507,50000,500000   # and the national point (500k: about 70 min)
     .venv/bin/python -m bench.run --quick            # the shared corpus, 60 queries, short phases
                                                      # (report in bench/out/REPORT-quick.md)
 
