@@ -52,11 +52,21 @@ def test_table_cells_are_separated_and_rows_are_lines():
         "<tr><td>Drift</td><td>1,2</td><td>&nbsp;</td><td></td></tr>"
         "<tr><td> </td><td></td></tr></tbody></table><p>Efter tabellen.</p>"
     )
-    assert html_to_text(html) == "Mio. kr. | 2023 | 2024\nDrift | 1,2\n\nEfter tabellen."
+    assert html_to_text(html) == "Mio. kr. | 2023 | 2024 |\nDrift | 1,2 |\n\nEfter tabellen."
 
 
-def test_empty_cells_inside_a_row_keep_the_columns():
-    assert html_to_text("<table><tr><td>a</td><td></td><td>c</td></tr></table>") == "a | | c"
+def test_a_table_line_carries_its_table_with_the_columns_kept():
+    lines = html_to_lines("<p>Før.</p><table><tr><th>Post</th><th></th><th>2024</th></tr>"
+                          "<tr><td>Drift</td><td></td><td>-3.200</td></tr></table><p>Efter.</p>")
+    assert [line.text for line in lines] == ["Før.", "Post | 2024 |\nDrift | -3.200 |", "Efter."]
+    table = lines[1].table
+    assert table is not None and table.header_rows == 1
+    assert [[cell.text for cell in row] for row in table.rows] == [["Post", "", "2024"], ["Drift", "", "-3.200"]]
+    assert lines[2].gap  # the text after a table starts a paragraph
+
+
+def test_a_one_row_table_is_a_line_without_its_empty_cells():
+    assert html_to_text("<table><tr><td>a</td><td></td><td>c</td></tr></table>") == "a | c |"
 
 
 def test_entities_decode():

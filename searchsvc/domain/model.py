@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as Date
 
+from .blocks import Block, Paragraphs, blocks_text
 from .decisions import classify_decision, split_attendance
 from .journal import KLE, parse_kle
 
@@ -49,8 +50,20 @@ def _digest(*parts: object) -> str:
 
 @dataclass
 class Section:
+    """One headed part of an item. ``text`` is what search reads; ``blocks``, when the
+    section has a table or a sub-heading, is how its page lays the same text out."""
+
     heading: str
     text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    @classmethod
+    def of_blocks(cls, heading: str, blocks: list[Block]) -> Section:
+        """A section of these blocks; one of plain paragraphs only is kept as its text."""
+        text = blocks_text(blocks)
+        if all(isinstance(block, Paragraphs) for block in blocks):
+            return cls(heading, text)
+        return cls(heading, text, list(blocks))
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from ..domain.calendar import MONTH_NUMBERS
 from ..domain.model import Meeting, Section, split_period
 from ..domain.portals import Portal, guid, portal_for
 from ..errors import ParseError
-from .htmltext import TextLine, html_to_lines, html_to_text, join_lines
+from .htmltext import TextLine, html_to_lines, html_to_text
 from .referat import DOCUMENT_HEADING, strip_municipality
+from .sectionblocks import section_of_lines
 
 _TITLE = re.compile(r'<h1 class="[^"]*\bdato\b[^"]*"[^>]*>(.*?)</h1>', re.DOTALL)
 _MEETING = re.compile(
@@ -150,6 +151,6 @@ def _sections(body: str) -> list[Section]:
 
 
 def _add(sections: list[Section], heading: str, lines: list[TextLine]) -> None:
-    text = join_lines(lines)
-    if heading or text:
-        sections.append(Section(heading, text))
+    section = section_of_lines(heading, lines)
+    if heading or section.text:
+        sections.append(section)

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..domain.model import Meeting, Section
+from ..domain.model import Meeting
 from ..errors import ParseError
 from .history import resolve
-from .htmltext import html_to_text
+from .htmltext import html_to_lines, html_to_text
+from .sectionblocks import section_of_lines
 from .xmldoc import load_xml, parse_datetime, time_of
 
 ROOT = "root"
@@ -122,8 +123,9 @@ def _item(meeting: Meeting, table: ET.Element, numbers: dict[str, int], *, path:
         key=lambda b: _order(b.get("bulletsortorder"), path),
     )
     sections = [
-        Section(" ".join(b.get("bulletname", "").split()), content)
-        for b in bullets if (content := html_to_text(b.get("bulletcontent", "")))
+        section for b in bullets
+        if (section := section_of_lines(" ".join(b.get("bulletname", "").split()),
+                                        html_to_lines(b.get("bulletcontent", "")))).text
     ]
     sections = resolve(sections, meeting_date=meeting.date, committee=meeting.committee)
     enclosures = sorted((fields(e) for e in table.findall("table[@name='enclosure']")),

@@ -17,7 +17,8 @@ from typing import Any
 from ..domain.model import Attendee, Meeting, Section, split_period
 from ..domain.portals import Portal, guid, portal_for
 from ..errors import ParseError
-from .htmltext import TextLine, html_to_lines, join_lines
+from .htmltext import TextLine, html_to_lines
+from .sectionblocks import section_of_lines
 
 # The h3 headings FirstAgenda puts around every item: the decision, the case presentation
 # ("Fremstilling", a wrapper: a section only when text sits right under it) and the
@@ -181,12 +182,10 @@ def split_sections(lines: list[TextLine]) -> list[Section]:
     body: list[TextLine] = []
 
     def close() -> None:
-        text = join_lines(body)
-        if heading is None:
-            if text:
-                sections.append(Section(DECISION_HEADING, text))
-        elif text or heading != WRAPPER_HEADING:
-            sections.append(Section(heading, text))
+        section = section_of_lines(heading or DECISION_HEADING, body)
+        kept = section.text or (heading is not None and heading != WRAPPER_HEADING)
+        if kept:
+            sections.append(section)
 
     for line in lines:
         name = section_heading(line)

@@ -12,7 +12,7 @@ this meeting's date is the item's ``Beslutning``; the others become one
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date as Date
 
 from ..domain.calendar import MONTH_NUMBERS
@@ -86,7 +86,7 @@ def resolve(sections: list[Section], *, meeting_date: Date, committee: str) -> l
     result = []
     for i, section in enumerate(sections):
         if i == chosen:
-            result.append(Section(DECISION, section.text))
+            result.append(replace(section, heading=DECISION))  # its blocks too
         elif earlier and i == earlier[0]:
             result.append(Section(HISTORY, history))
         elif i not in dated:

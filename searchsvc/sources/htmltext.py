@@ -3,8 +3,9 @@
 Inline elements (``span``, ``em``, ``a`` ...) add nothing between their texts, so a word
 split across two spans (``Erhvervsu</span><span>dvalget``) stays one word. Block elements
 and ``<br>`` break lines; paragraphs, headings, lists and tables are set off by a blank
-line; list items keep their marker ("- " or "1. "); table cells are joined by " | ".
-Only the standard library's ``html.parser`` is used.
+line; list items keep their marker ("- " or "1. "). A table is one line that carries its
+``Table`` (``sources/tables.py``), whose text keeps the cells apart ("a | b |"); a table
+that only lays text out becomes lines. Only the standard library's ``html.parser`` is used.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from ..domain.blocks import Table
+from .tables import HtmlTable
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Blocks set off by a blank line.
@@ -24,10 +28,10 @@ _LINES = frozenset(
 )
 _CELLS = frozenset({"td", "th"})
 _BOLD = frozenset({"b", "strong"})
+_ITALIC = frozenset({"i", "em"})
 _LISTS = frozenset({"ul", "ol"})
 # Their content is not text a reader sees.
 _HIDDEN = frozenset({"script", "style", "head", "title", "template", "noscript"})
-CELL_SEPARATOR = " | "
 
 _SPACE = re.compile(r"\s+")  # \s covers the no-break space as well
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -43,6 +47,10 @@ class TextLine:
     gap: bool = False
     # All of its text is bold: a heading set as <p><strong>...</strong></p>.
     bold: bool = False
+    # All of its text is in italics (or bold italics): a lesser heading, as Greve sets them.
+    italic: bool = False
+    # The table this line is the text of.
+    table: Table | None = None
 
 
 def html_to_text(html: str) -> str:
@@ -79,6 +87,7 @@ def _convert(html: str) -> list[TextLine]:
     converter = _Converter()
     converter.feed(html)
     converter.close()
+    converter.end_table()
     converter.end_block(gap=False)
     return converter.lines
 
@@ -92,12 +101,14 @@ class _Converter(HTMLParser):
         self._hidden = 0
         self._bold = 0
         self._plain = False  # the pending line has text outside bold
+        self._italic = 0
+        self._upright = False  # the pending line has text outside italics
         self._heading: int | None = None
         # One entry per open list: its tag and the number of its next item.
         self._lists: list[list[int | str]] = []
         self._marker = ""
-        self._row: list[str] | None = None
-        self._in_cell = False
+        self._table: HtmlTable | None = None
+        self._nested = 0  # tables open inside the table being read: their cells are its text
 
     # -- what tags do
 
@@ -106,15 +117,17 @@ class _Converter(HTMLParser):
             self._hidden += 1
         elif tag in _BOLD:
             self._bold += 1
+        elif tag in _ITALIC:
+            self._italic += 1
+        elif self._table is not None or tag in _CELLS or tag == "tr":
+            self._table_start(tag, attrs)
         elif tag == "br":
             self._line_break()
-        elif tag in _CELLS:
-            self._start_cell()
-        elif tag == "tr":
-            self._end_row()
-            self._row = []
+        elif tag == "table":
+            self.end_block(gap=True)
+            self._table = HtmlTable()
         elif tag in _PARAGRAPHS or tag in _LINES:
-            self._block_boundary(tag)
+            self.end_block(gap=tag in _PARAGRAPHS and not self._lists)
             if tag in _HEADINGS:
                 self._heading = _HEADINGS[tag]
             elif tag in _LISTS:
@@ -127,16 +140,15 @@ class _Converter(HTMLParser):
             self._hidden = max(0, self._hidden - 1)
         elif tag in _BOLD:
             self._bold = max(0, self._bold - 1)
-        elif tag in _CELLS:
-            self._end_cell()
-        elif tag == "tr":
-            self._end_row()
+        elif tag in _ITALIC:
+            self._italic = max(0, self._italic - 1)
+        elif self._table is not None:
+            self._table_end(tag)
         elif tag in _PARAGRAPHS or tag in _LINES:
-            if tag == "table":
-                self._end_row()
-            elif tag in _LISTS and self._lists:
+            if tag in _LISTS and self._lists:
                 self._lists.pop()
-            self._block_boundary(tag)
+            # Within a list, paragraphs and nested lists stay with their item.
+            self.end_block(gap=tag in _PARAGRAPHS and not self._lists)
             if tag in _HEADINGS:
                 self._heading = None
 
@@ -149,24 +161,19 @@ class _Converter(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._hidden:
             text = _SPACE.sub(" ", _INVISIBLE.sub("", data))
+            if self._table is not None:
+                self._table.add_text(text, bold=self._bold > 0)
+                return
             self._parts.append(text)
             if not self._bold and text.strip():
                 self._plain = True
+            if not self._italic and text.strip():
+                self._upright = True
 
     # -- lines, lists, tables
 
-    def _block_boundary(self, tag: str) -> None:
-        if self._row is not None:
-            # Inside a table row a block only separates words within the cell.
-            self._parts.append(" ")
-            return
-        # Within a list, paragraphs and nested lists stay with their item.
-        self.end_block(gap=tag in _PARAGRAPHS and not self._lists)
-
     def _line_break(self) -> None:
-        if self._row is not None:
-            self._parts.append(" ")
-        elif _clean("".join(self._parts)):
+        if _clean("".join(self._parts)):
             self.end_block(gap=False)
         elif self.lines:
             # A <br> on an empty line: <br><br> makes a blank line.
@@ -175,14 +182,14 @@ class _Converter(HTMLParser):
     def end_block(self, *, gap: bool) -> None:
         """Finish the pending line, if it has text; ``gap`` sets off what follows."""
         text = _clean("".join(self._parts))
-        bold = not self._plain
+        bold, italic = not self._plain, not self._upright
         self._parts = []
-        self._plain = False
+        self._plain = self._upright = False
         if text:
             if self._marker:
                 text = f"{self._marker} {text}"
                 self._marker = ""
-            self.lines.append(TextLine(text, self._heading, self._gap, bold))
+            self.lines.append(TextLine(text, self._heading, self._gap, bold, italic))
             self._gap = False
         if gap and self.lines:
             self._gap = True
@@ -198,34 +205,63 @@ class _Converter(HTMLParser):
         entry[1] = number + 1
         return f"{indent}{number}."
 
-    def _start_cell(self) -> None:
-        if self._row is None:
-            # A cell outside any <tr>: the row is implied.
-            self.end_block(gap=False)
-            self._row = []
-        elif self._in_cell:
-            self._end_cell()
-        self._in_cell = True
+    def _table_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._table is None:  # a cell or row outside any <table>: the table is implied
+            self.end_block(gap=True)
+            self._table = HtmlTable()
+        table = self._table
+        if tag == "table":
+            self._nested += 1
+            table.line_break()
+        elif self._nested:
+            table.line_break()
+        elif tag in _CELLS:
+            table.start_cell(header=tag == "th", attrs=attrs)
+        elif tag == "tr":
+            table.start_row()
+        elif tag == "thead":
+            table.in_head = True
+        elif tag in ("tbody", "tfoot"):
+            table.in_head = False
+        elif tag == "li":
+            table.line_break("•")
+        elif tag == "br" or tag in _PARAGRAPHS or tag in _LINES:
+            table.line_break()
 
-    def _end_cell(self) -> None:
-        if self._row is None:
-            return
-        self._row.append(_clean("".join(self._parts)))
-        self._parts = []
-        self._in_cell = False
+    def _table_end(self, tag: str) -> None:
+        table = self._table
+        assert table is not None
+        if tag == "table":
+            if self._nested:
+                self._nested -= 1
+                table.line_break()
+            else:
+                self.end_table()
+        elif self._nested:
+            if tag in _CELLS or tag == "tr" or tag in _PARAGRAPHS or tag in _LINES:
+                table.line_break()
+        elif tag in _CELLS:
+            table.end_cell()
+        elif tag == "tr":
+            table.end_row()
+        elif tag == "thead":
+            table.in_head = False
+        elif tag in _PARAGRAPHS or tag in _LINES:
+            table.line_break()
 
-    def _end_row(self) -> None:
-        if self._row is None:
+    def end_table(self) -> None:
+        """Finish the table being read, if any: a line that carries it, or its lines."""
+        table, self._table, self._nested = self._table, None, 0
+        if table is None:
             return
-        if self._in_cell or _clean("".join(self._parts)):
-            self._end_cell()
-        cells = self._row
-        self._row = None
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            self._parts = [CELL_SEPARATOR.join(cells)]
-            self.end_block(gap=False)
+        found = table.finish()
+        if isinstance(found, Table):
+            if text := found.text:
+                self.lines.append(TextLine(text, gap=bool(self.lines) or self._gap, table=found))
+        else:
+            for n, text in enumerate(found):
+                self.lines.append(TextLine(text, gap=n == 0 and (bool(self.lines) or self._gap)))
+        self._gap = True
 
 
 def _start_number(attrs: list[tuple[str, str | None]]) -> int:

@@ -14,6 +14,7 @@ from datetime import date as Date
 from ..domain.journal import JOURNAL_LINE
 from ..domain.model import Meeting, Section, split_period
 from ..errors import ParseError
+from .sectionblocks import text_blocks
 
 # Headings recognised when a line holds nothing else. Running text that merely starts
 # with one of these words ("Behandling af klager ...") is not a heading.
@@ -146,12 +147,12 @@ def _parse_item(meeting: Meeting, lines: list[str], *, first_line: int, path: st
         line = raw.strip()
         if _is_heading(line, inside=heading):
             if heading is not None or _join(body):
-                sections.append(Section(heading or leading, _join(body)))
+                sections.append(Section.of_blocks(heading or leading, text_blocks(body)))
             heading, body = line, []
         else:
             body.append(clean_line(raw))
     if heading is not None or _join(body):
-        sections.append(Section(heading or leading, _join(body)))
+        sections.append(Section.of_blocks(heading or leading, text_blocks(body)))
 
     attachments = [
         line.strip() for s in sections if s.heading == "Bilag" for line in s.text.split("\n") if line.strip()

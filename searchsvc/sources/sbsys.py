@@ -25,10 +25,12 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import PureWindowsPath
 
+from ..domain.blocks import Block, Paragraphs, blocks_text
 from ..domain.model import Meeting, Section
 from ..errors import ParseError
 from .history import DECISION, HISTORY, same_body, split_dated_entries
-from .htmltext import html_to_text
+from .htmltext import html_to_lines
+from .sectionblocks import line_blocks
 from .xmldoc import capitalise_shouting, load_xml, parse_datetime, text, time_of
 
 ROOT = "Publication"
@@ -118,7 +120,8 @@ def _item(meeting: Meeting, item: ET.Element, *, path: str) -> bool:
     history: list[str] = []
     for field in item.findall("Fields/ItemField"):
         caption = capitalise_shouting(text(field, "Caption"))
-        body = _content(field)
+        blocks = _content(field)
+        body = blocks_text(blocks)
         if text(field, "IsFeedback") == "True" and _is_own_decision(caption, meeting.committee):
             found, earlier = split_dated_entries(body, body=meeting.committee, meeting_date=meeting.date)
             decision = decision or found
@@ -126,7 +129,7 @@ def _item(meeting: Meeting, item: ET.Element, *, path: str) -> bool:
                 history.append(earlier)
             continue
         if body:
-            sections.append(Section(caption, body))
+            sections.append(Section.of_blocks(caption, blocks))
     if history:
         sections.append(Section(HISTORY, "\n\n".join(history)))
     if decision:
@@ -149,9 +152,9 @@ def _is_own_decision(caption: str, committee: str) -> bool:
     return bool(words) and words[-1] == "beslutning" and same_body(" ".join(words[:-1]), committee)
 
 
-def _content(field: ET.Element) -> str:
+def _content(field: ET.Element) -> list[Block]:
+    """A field's blocks (its tables and sub-headings kept); none for a placeholder."""
     raw = field.findtext("Content") or ""
-    content = html_to_text(raw) if text(field, "FieldTypeAsEnum") == "Html" else "\n".join(
-        line.strip() for line in raw.strip().splitlines()
-    )
-    return "" if content.strip().lower() in PLACEHOLDERS else content.strip()
+    blocks: list[Block] = line_blocks(html_to_lines(raw)) if text(field, "FieldTypeAsEnum") == "Html" else [
+        Paragraphs("\n".join(line.strip() for line in raw.strip().splitlines()))]
+    return [] if blocks_text(blocks).lower() in PLACEHOLDERS else blocks

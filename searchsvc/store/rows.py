@@ -6,7 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from ..domain.model import Item
+from ..domain.blocks import block_json
+from ..domain.model import Item, Section
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -56,7 +57,7 @@ CREATE TABLE IF NOT EXISTS items (
     decision_text TEXT,
     attendance TEXT,
     closed INTEGER NOT NULL,
-    sections TEXT NOT NULL,        -- JSON list of {"heading", "text"}
+    sections TEXT NOT NULL,        -- JSON list of {"heading", "text"[, "blocks"]} (domain/blocks.py)
     attachments TEXT NOT NULL,     -- JSON list of titles
     source_url TEXT,               -- the item's public page at the publisher
     attachment_urls TEXT,          -- JSON list, in the order of attachments (null where unknown)
@@ -103,13 +104,22 @@ def item_row(item: Item) -> dict:
         "decision_text": item.decision_text,
         "attendance": item.attendance,
         "closed": item.closed,
-        "sections": [{"heading": s.heading, "text": s.text} for s in item.sections],
+        "sections": [section_json(s) for s in item.sections],
         "attachments": item.attachments,
         "source_url": item.source_url,
         "attachment_urls": item.attachment_urls,
         "status": item.kind,
         "thread_id": item.id,  # its own until the store threads its journal number
     }
+
+
+def section_json(section: Section) -> dict:
+    """A section as stored: its blocks only when it has any (a table, a sub-heading), so
+    that a section of plain text reads as it did before blocks."""
+    found: dict = {"heading": section.heading, "text": section.text}
+    if section.blocks:
+        found["blocks"] = [block_json(block) for block in section.blocks]
+    return found
 
 
 # Columns added since the store's first version. An older store opened for writing gets
