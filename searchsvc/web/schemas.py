@@ -128,7 +128,31 @@ SCHEMAS: dict[str, dict] = {
             "csv": STRING,
         }),
     }),
-    "Section": _object({"heading": STRING, "text": STRING}),
+    "Section": _object({
+        "heading": STRING,
+        "text": {**STRING, "description": "The section's text as search reads it; a table's rows are lines, "
+                                          "each cell followed by \" |\"."},
+        "blocks": {"type": "array", "items": ref("Block"),
+                   "description": "How the page lays the text out, in order; only where the section has "
+                                  "a table or a sub-heading (else its text is paragraphs, blank lines "
+                                  "between them)."},
+    }, optional=("blocks",)),
+    "Block": {"oneOf": [
+        _object({"type": {"const": "text"}, "text": {**STRING, "description": "Paragraphs, blank lines "
+                                                                                "between them."}}),
+        _object({"type": {"const": "heading"}, "text": {**STRING, "description": "A sub-heading."}}),
+        _object({
+            "type": {"const": "table"},
+            "header_rows": {"type": "integer", "minimum": 0,
+                            "description": "How many of the first rows head the columns."},
+            "rows": {"type": "array", "items": {"type": "array", "items": ref("Cell")}},
+        }),
+    ]},
+    "Cell": _object({
+        "text": {**STRING, "description": "The cell's text; newlines part its paragraphs."},
+        "colspan": {"type": "integer", "minimum": 2},
+        "rowspan": {"type": "integer", "minimum": 2},
+    }, optional=("colspan", "rowspan")),
     "Attachment": _object({
         "title": STRING,
         "url": {**NULLABLE_STRING, "description": "The attachment (a PDF) at the publisher, where known."},

@@ -11,9 +11,10 @@ from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
 from ..domain.calendar import MONTHS, WEEKDAYS
-from ..domain.decisions import DECISION_LABELS
+from ..domain.decisions import DECISION_LABELS, split_attendance
 from ..domain.journal import kle_label
 from ..search import FACETS, SearchRequest
+from . import tables
 from .overview import DECISION_HELP, STATUS_HELP
 
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste", "case": "Sag for sag"}
@@ -112,6 +113,8 @@ def init_app(app: Flask) -> None:
         danish_weekday_date=danish_weekday_date,
         paragraphs=paragraphs,
         decision_label=decision_label,
+        without_attendance=lambda text: split_attendance(text)[0],
+        **tables.FILTERS,
     )
     app.jinja_env.globals.update(
         toggle_url=toggle_url,
