@@ -173,12 +173,11 @@ def test_the_snippet_keeps_the_cells_apart(danish_service):
 
 
 def test_an_item_stored_without_blocks_reads_as_before(sample_index):
-    """A store written before tables (sections of heading and text only, cells in the
-    text) still shows and serves its items, as paragraphs."""
+    """A store written before tables (sections of heading and text only) still shows and
+    serves its items, as paragraphs."""
     store = next(sample_index.index_path.glob("**/items.sqlite"))
+    old = [{"heading": s.heading, "text": s.text} for s in _item(_frederiksberg(SAMPLE_2021), 34).sections]
     with sqlite3.connect(store) as db:
-        (raw,) = db.execute("SELECT sections FROM items WHERE id = ?", (HANDLEPLAN,)).fetchone()
-        old = [{"heading": s["heading"], "text": s["text"].replace(" |", "\t")} for s in json.loads(raw)]
         db.execute("UPDATE items SET sections = ? WHERE id = ?", (json.dumps(old, ensure_ascii=False), HANDLEPLAN))
     client = create_app(sample_index).test_client()
     html = client.get(f"/items/{HANDLEPLAN}").get_data(as_text=True)
@@ -186,3 +185,19 @@ def test_an_item_stored_without_blocks_reads_as_before(sample_index):
     document = client.get(f"/api/items/{HANDLEPLAN}").get_json()
     assert all("blocks" not in section for section in document["sections"])
     Draft202012Validator({**openapi_document(), "$ref": "#/components/schemas/Item"}).validate(document)
+
+
+def test_a_section_with_blocks_is_stored_once_and_read_back_whole(shared_sample_index):
+    """The store keeps a table section's blocks without a second copy of its text, and
+    gives the text back as parsing made it."""
+    from searchsvc.search import SearchService
+
+    parsed = next(s for s in _item(_frederiksberg(SAMPLE_2021), 34).sections if s.heading == "Sagsfremstilling")
+    store = next(shared_sample_index.index_path.glob("**/items.sqlite"))
+    with sqlite3.connect(store) as db:
+        (raw,) = db.execute("SELECT sections FROM items WHERE id = ?", (HANDLEPLAN,)).fetchone()
+    stored = next(s for s in json.loads(raw) if s["heading"] == "Sagsfremstilling")
+    assert "text" not in stored and [b["type"] for b in stored["blocks"]].count("table") == 2
+    read = next(s for s in SearchService.open(shared_sample_index).item(HANDLEPLAN)["sections"]
+                if s["heading"] == "Sagsfremstilling")
+    assert read["text"] == parsed.text

@@ -123,3 +123,19 @@ def cell_json(cell: Cell) -> dict[str, Any]:
         found["rowspan"] = cell.rowspan
     return found
 
+
+def block_from_json(found: dict[str, Any]) -> Block:
+    """A block read back from ``block_json``."""
+    if found.get("type") == "table":
+        rows = tuple(tuple(Cell(str(cell.get("text", "")), int(cell.get("colspan", 1)), int(cell.get("rowspan", 1)))
+                           for cell in row) for row in found.get("rows", []))
+        return Table(rows, int(found.get("header_rows", 0)))
+    if found.get("type") == "heading":
+        return Subheading(str(found.get("text", "")))
+    return Paragraphs(str(found.get("text", "")))
+
+
+def json_blocks_text(blocks: list[dict[str, Any]]) -> str:
+    """The search text of blocks as stored (``blocks_text`` of them read back)."""
+    return blocks_text([block_from_json(block) for block in blocks])
+

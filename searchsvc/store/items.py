@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..domain.model import Meeting
 from ..errors import NotFound
-from .rows import JSON_COLUMNS, SCHEMA, add_columns, decode_row, item_row, open_read_only
+from .rows import JSON_COLUMNS, SCHEMA, add_columns, decode_row, encode_column, item_row, open_read_only
 
 STORE_FILE = "items.sqlite"
 
@@ -215,7 +215,7 @@ class Store:
                 row = item_row(item)
                 for column in JSON_COLUMNS:
                     if column in row:
-                        row[column] = json.dumps(row[column], ensure_ascii=False)
+                        row[column] = encode_column(column, row[column])
                 columns = ", ".join(row)
                 marks = ", ".join(f":{c}" for c in row)
                 if self.db.execute("SELECT 1 FROM items WHERE id = ?", (row["id"],)).fetchone():
