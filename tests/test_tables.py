@@ -201,3 +201,13 @@ def test_a_section_with_blocks_is_stored_once_and_read_back_whole(shared_sample_
     read = next(s for s in SearchService.open(shared_sample_index).item(HANDLEPLAN)["sections"]
                 if s["heading"] == "Sagsfremstilling")
     assert read["text"] == parsed.text
+
+
+def test_an_attendance_note_set_in_bold_is_no_sub_heading():
+    """Greve's "<p><strong>Ikke til stede:</strong></p>" in a decision is shown once, under
+    Fremmøde, not as a heading of the decision."""
+    item = _item(_greve("Byråd 2022-2025_2022-04-04"), 13)
+    decision = next(s for s in item.sections if s.heading == "Beslutning")
+    assert "Ikke til stede:" in decision.text
+    assert not any(isinstance(b, Subheading) for b in decision.blocks)
+    assert item.attendance is not None and "Ikke til stede" in item.attendance

@@ -3,7 +3,7 @@
 From HTML (``htmltext.TextLine``), a line that carries a table is a table, and a short
 line set as a heading, or all in bold or italics, is a sub-heading ("Baggrund", "Den
 videre proces") unless it reads as a sentence (ends in ".", "," or ";"), a quotation, a
-list item or a table row.
+list item, a table row or an attendance note ("Ikke til stede:", shown under Fremmøde).
 From extracted text, runs of tab-separated lines are tables (``tables.tab_runs``).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..domain.blocks import CELL_END, Block, Paragraphs, Subheading, Table
+from ..domain.decisions import split_attendance
 from ..domain.model import Section
 from .htmltext import TextLine, join_lines
 from .tables import tab_runs, tab_table
@@ -56,7 +57,7 @@ def is_subheading(line: TextLine) -> bool:
         return False
     return (0 < len(text) <= SUBHEADING_MAX_CHARS and any(c.isalpha() for c in text)
             and text[-1] not in ".,;" and text[0] not in _QUOTES and not _LIST_ITEM.match(text)
-            and CELL_END not in text)
+            and CELL_END not in text and split_attendance(text)[1] is None)
 
 
 def text_blocks(lines: list[str]) -> list[Block]:
