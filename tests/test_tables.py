@@ -101,6 +101,14 @@ def test_greve_column_groups_keep_their_spans():
     assert spanning["Projekt"][1] == 2
 
 
+def test_an_unmarked_timetable_has_no_heading_row():
+    """Greve's "Tidsplan" tables set no heading: their first row is the first date."""
+    section = next(s for s in _item(_greve("Skole-, Børne- og Ungeudvalget_2025-09-09"), 4).sections
+                   if s.heading == "Tidsplan")
+    [table] = [b for b in section.blocks if isinstance(b, Table)]
+    assert table.rows[0][0].text == "9. september 2025" and table.header_rows == 0
+
+
 def test_sbsys_cells_of_one_paragraph_per_row_become_rows():
     path = require_corpus("os2dagsorden", "sbsys_region-hovedstaden_forretningsudvalget_2012-09-25.xml")
     meetings = read_source(path, path.read_bytes(), municipality="Region Hovedstaden").meetings

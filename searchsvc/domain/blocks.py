@@ -13,14 +13,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .calendar import MONTHS
+
 # Follows every non-empty cell of a row in the text: a word boundary to the tokenizer,
 # and a visible one in a snippet, where line breaks become spaces.
 CELL_END = " |"
 CELL_SEPARATOR = CELL_END + " "
 
 # A cell that holds an amount rather than a label: "1.400.000", "-3.200", "82% (186)", "+ 700.000 kr.".
-_AMOUNT = re.compile(r"^[-+−–]?\s*\d[\d.,]*\s*(?:%|kr\.?|mio\.?|t\.?\s*kr\.?)?(?:\s*\(\d[\d.,]*\))?$", re.IGNORECASE)
+_AMOUNT = re.compile(r"^(?:kr\.\s*)?[-+−–]?\s*\d[\d.,]*\s*(?:%|kr\.?|mio\.?|t\.?\s*kr\.?)?(?:\s*\(\d[\d.,]*\))?$", re.IGNORECASE)
 _NIL = ("-", "–", "÷")
+# A day or a period of the calendar: what the first column of a timetable holds.
+_DATE = re.compile(r"\b(?:" + "|".join(MONTHS) + r"|primo|medio|ultimo|uge\s+\d+)\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:19|20)\d{2}\??$")
 
 
@@ -78,14 +82,14 @@ def table_of(rows: list[list[Cell]], *, marked_header_rows: int = 0) -> Table:
     """A table of these rows, with the rows that head its columns worked out.
 
     :param marked_header_rows: leading rows the source marks as headings (``<th>``,
-        ``<thead>``, all bold). Unmarked, the first row heads the columns unless it holds
-        an amount ("1.400.000"; a year is a heading); rows after a heading row that start
-        with an empty cell and hold no amount head them too ("", "2021", "2022").
+        ``<thead>``, all bold). Unmarked, the first row heads the columns unless it reads
+        as data (``reads_as_data``); rows after a heading row that start with an empty
+        cell and hold no amount head them too ("", "2021", "2022").
     """
     count = len(rows)
     if marked_header_rows:
         header = marked_header_rows
-    elif rows and not any(is_amount(cell.text) for cell in rows[0]):
+    elif rows and not reads_as_data(rows[0]):
         header = 1
         while header < count - 1 and not rows[header][0].text.strip() and not any(
                 is_amount(cell.text) for cell in rows[header]):
@@ -94,6 +98,15 @@ def table_of(rows: list[list[Cell]], *, marked_header_rows: int = 0) -> Table:
         header = 0
     # At least one row of data: a heading over nothing is no heading.
     return Table(tuple(tuple(row) for row in rows), min(header, max(count - 1, 0)))
+
+
+def reads_as_data(row: list[Cell]) -> bool:
+    """Whether an unmarked first row is data rather than column headings: it holds an
+    amount after its first cell ("1.400.000"; a year is a heading, and a first cell of
+    "1.000 kr." names the unit), starts with a date of a timetable ("9. september 2025",
+    "Primo 2023") or holds a sentence (more than eight words)."""
+    return (any(is_amount(cell.text) for cell in row[1:]) or bool(row and _DATE.search(row[0].text))
+            or any(len(cell.text.split()) > 8 for cell in row))
 
 
 def is_amount(text: str) -> bool:
