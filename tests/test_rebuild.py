@@ -24,3 +24,19 @@ def test_another_analysis_version_rebuilds(sample_config, monkeypatch):
     report = reindex(sample_config, workers=1)
     assert "rebuilt in full: the index was built by another version of the analysis" in report.warnings
     assert report.items_added == 10
+
+
+def test_files_read_by_earlier_parsers_are_read_again_once(sample_config):
+    """A store written before the parsers kept tables (no 'parsers' state) is rebuilt,
+    so that every item gets its tables; the run after that is incremental again."""
+    import sqlite3
+
+    from searchsvc.store.generations import DataDir
+
+    assert reindex(sample_config, workers=1).failures == []
+    with sqlite3.connect(DataDir(sample_config.index_path).current() / "items.sqlite") as db:
+        db.execute("DELETE FROM state WHERE name = 'parsers'")  # as an earlier version left it
+    report = reindex(sample_config, workers=1)
+    assert "rebuilt in full: the files were read by an earlier version of the parsers" in report.warnings
+    assert report.items_added == 10
+    assert not any("rebuilt in full" in w for w in reindex(sample_config, workers=1).warnings)

@@ -26,6 +26,7 @@ from ..config import Config
 from ..domain.decisions import RULES_VERSION
 from ..engine import writer as indexer
 from ..errors import IndexUnreadable, IndexWriteError, is_damage
+from ..sources import PARSERS_VERSION
 from ..sources.companions import ExportIndex
 from ..store.cases import update_threads
 from ..store.generations import DataDir
@@ -326,6 +327,7 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
                                   procs=workers)
         store.set_index_commit(indexer.latest_commit(ix))
         store.set_state("decision_rules", str(RULES_VERSION))
+        store.set_state("parsers", str(PARSERS_VERSION))
     indexer.drop_old_commits(ix)
 
 
@@ -344,6 +346,8 @@ def _rebuild_reason(live: Path, previous: Store) -> str | None:
         return "the item store lacks the newest columns"
     if previous.state("decision_rules") != str(RULES_VERSION):
         return "the decisions were classified by other rules"
+    if previous.state("parsers") != str(PARSERS_VERSION):
+        return "the files were read by an earlier version of the parsers"
     return None
 
 

@@ -22,6 +22,9 @@ from .xmldoc import root_name
 # Files larger than this are refused unread: no agenda file comes near it, and reading
 # one would stall a reindex.
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Bump when the parsers read files already indexed differently (2: tables and
+# sub-headings kept as blocks): the next reindex reads every file again.
+PARSERS_VERSION = 2
 
 
 @dataclass
