@@ -71,6 +71,9 @@ class ServerConfig:
     public_url: str | None = None
     # The access log of ``searchsvc serve``: "-" standard output, "off", or a file.
     access_log: str = "-"
+    # Run expensive searches in a process of their own at a lower priority, one at a
+    # time (search/slowlane.py); false: in the worker that received them.
+    slow_lane: bool = True
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,9 @@ def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
             or not 0 < request_timeout <= 3600:
         raise ConfigError(f"{file}: server.request_timeout must be a number of seconds from 0 to 3600")
     access_log = text("server.access_log", server.get("access_log", "-"))
+    slow_lane = server.get("slow_lane", True)
+    if not isinstance(slow_lane, bool):
+        raise ConfigError(f"{file}: server.slow_lane must be true or false")
     public_url = server.get("public_url")
     if public_url is not None:
         public_url = _public_url(file, public_url)
@@ -224,6 +230,7 @@ def _build(raw: dict, file: Path, sources_required: bool = True) -> Config:
                   max_removals=float(max_removals),
                   server=ServerConfig(host=host, port=port, threads=threads, workers=workers,
                                       request_timeout=float(request_timeout), public_url=public_url,
+                                      slow_lane=slow_lane,
                                       access_log=access_log if access_log in ("-", "off") else str(file.parent / access_log)),
                   fetch=FetchConfig(pause=float(numbers["pause"]), timeout=float(numbers["timeout"]),
                                     retries=numbers["retries"]))

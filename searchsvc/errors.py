@@ -61,6 +61,15 @@ class IndexUnreadable(SearchsvcError):
                          "`searchsvc reindex --full` rebuilds it")
 
 
+class Busy(SearchsvcError):
+    """Too many expensive searches wait already (``search/slowlane.py``): this one was not run."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"too many expensive searches are running: try again in {retry_after:.0f} s, "
+                         "or with fewer words or prefixes")
+        self.retry_after = retry_after
+
+
 def is_damage(error: BaseException) -> bool:
     """Whether an exception from reading the index says its files are damaged (rather
     than busy, full or read-only)."""

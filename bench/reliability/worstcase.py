@@ -9,20 +9,26 @@ build it first with ``searchsvc --config bench/relevance/config.toml reindex``) 
    defeated by a varying page size);
 2. runs ordinary searches from the checked-in log (``bench/queries.jsonl``, cold: the
    result cache defeated) from one client for ``--seconds``, first alone, then beside
-   four clients that send worst-case queries in a loop, and compares the p50/p95.
+   four clients that send worst-case queries in a loop (not waiting when refused with a
+   503), and compares the p50/p95.
 
-    .venv/bin/python bench/reliability/worstcase.py [--config bench/relevance/config.toml] [--seconds 30]
+``--no-slow-lane`` serves with ``[server] slow_lane = false`` (expensive searches in the
+worker processes, as before the slow lane), for an A/B.
+
+    .venv/bin/python bench/reliability/worstcase.py [--config bench/relevance/config.toml] [--seconds 30] [--no-slow-lane]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import statistics
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -73,13 +79,13 @@ def ordinary(port: int, paths: list[str], seconds: float, phase: int) -> list[fl
     return out
 
 
-def hammer(port: int, queries: list[str], stop: threading.Event, counts: list[int]) -> None:
+def hammer(port: int, queries: list[str], stop: threading.Event, statuses: Counter) -> None:
     n = 0
     while not stop.is_set():
         q = queries[n % len(queries)]
-        timed_get(port, "/api/search?" + urlencode({"q": q, "per_page": 10 + n % 90}))
+        _, status = timed_get(port, "/api/search?" + urlencode({"q": q, "per_page": 10 + n % 90}))
+        statuses[status] += 1
         n += 1
-    counts.append(n)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -91,9 +97,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", default=str(HERE.parent / "relevance" / "config.toml"))
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--no-slow-lane", action="store_true", help="serve with [server] slow_lane = false")
     args = parser.parse_args()
     queries = worst_queries()
-    server = start_server(Path(args.config))
+    config = Path(args.config).resolve()
+    if args.no_slow_lane:
+        # Beside the original, so that its relative paths still hold.
+        text = config.read_text(encoding="utf-8")
+        if "[server]" in text:
+            raise SystemExit("--no-slow-lane: the config has a [server] table; set slow_lane = false in it")
+        lane_off = config.with_name(f".{config.stem}-no-slow-lane.toml")
+        lane_off.write_text(text + "\n[server]\nslow_lane = false\n", encoding="utf-8")
+        config = lane_off
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; slow lane "
+          f"{'off' if args.no_slow_lane else 'on'}")
+    server = start_server(config)
     try:
         server.settle()
         print("worst-case queries alone (ms over HTTP, three runs; status):")
@@ -102,8 +120,8 @@ def main() -> int:
             print(f"  {name:32} " + "  ".join(f"{ms:7.0f} ({status})" for ms, status in runs))
         paths = [path_of(params_of(entry)) for entry in load_log()]
         alone = ordinary(server.port, paths, args.seconds, 0)
-        stop, counts = threading.Event(), []
-        hammers = [threading.Thread(target=hammer, args=(server.port, list(queries.values())[:4], stop, counts))
+        stop, statuses = threading.Event(), Counter()
+        hammers = [threading.Thread(target=hammer, args=(server.port, list(queries.values())[:4], stop, statuses))
                    for _ in range(4)]
         for thread in hammers:
             thread.start()
@@ -114,10 +132,14 @@ def main() -> int:
         print(f"ordinary searches alone:           n={len(alone)} p50 {statistics.median(alone):.0f} ms, "
               f"p95 {percentile(alone, 0.95):.0f} ms")
         print(f"beside 4 worst-case clients:       n={len(beside)} p50 {statistics.median(beside):.0f} ms, "
-              f"p95 {percentile(beside, 0.95):.0f} ms ({sum(counts)} worst-case queries answered meanwhile)")
-        print(f"p95 ratio: {percentile(beside, 0.95) / percentile(alone, 0.95):.2f}")
+              f"p95 {percentile(beside, 0.95):.0f} ms")
+        print("worst-case queries meanwhile: " + ", ".join(f"{n} answered {status}" for status, n in sorted(statuses.items())))
+        print(f"p95 ratio: {percentile(beside, 0.95) / percentile(alone, 0.95):.2f}; "
+              f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         server.stop()
+        if args.no_slow_lane:
+            config.unlink(missing_ok=True)
     return 0
 
 

@@ -32,11 +32,13 @@ from ..store.cases import case_items
 from ..store.generations import DataDir
 from ..store.items import Store
 from ..store.results import SharedResults
+from .cost import estimate
 from .export import Export
 from .export import export as run_export
 from .ranking import DEFAULT_RANKING, Ranking
 from .request import SearchRequest, SearchResults
 from .searching import run_search
+from .slowlane import LaneClient, LaneUnavailable
 from .suggest import Suggestion, TitleVocabulary, complete
 
 # What names the shape of cached results: the source of this package's modules, which
@@ -72,6 +74,8 @@ class SearchService:
         self._stores: dict[str, Store] = {}
         self._titles: tuple[tuple[str, int], TitleVocabulary] | None = None
         self.results = ResultCache(cache_size, SharedResults(index_path) if shared_cache else None)
+        # The server's slow lane for expensive searches (slowlane.py); None: run them here.
+        self.lane: LaneClient | None = None
 
     @classmethod
     def open(cls, config: Config, *, ranking: Ranking = DEFAULT_RANKING, shared_cache: bool = False) -> SearchService:
@@ -159,13 +163,27 @@ class SearchService:
 
         Results are cached per view (a commit makes a new one); each caller gets its own copy.
 
+        An expensive search (``cost.py``) runs in the server's slow lane when it has one.
+
         :param snippets: False leaves each result's ``snippet`` None (exports that do not show them).
         :raise IndexMissing: before the first reindex.
+        :raise Busy: the slow lane is full (``slowlane.py``).
         """
         view = self.view()
-        return self.results.get_or_compute(
-            (view.key, request, snippets),
-            lambda: run_search(view.snapshot, view.store, request, self.ranking, snippets=snippets))
+
+        def compute() -> SearchResults:
+            return run_search(view.snapshot, view.store, request, self.ranking, snippets=snippets)
+
+        lane = self.lane
+        if lane is not None and estimate(request.q).expensive:
+            def in_lane() -> SearchResults:
+                # The lane reads the same folder, at this view's commit or a newer one.
+                try:
+                    return lane.search(request, snippets)
+                except LaneUnavailable:  # being restarted: answered here, slower for others
+                    return compute()
+            return self.results.get_or_compute((view.key, request, snippets), in_lane)
+        return self.results.get_or_compute((view.key, request, snippets), compute)
 
     def export(self, request: SearchRequest, limit: int, *, snippets: bool = True) -> Export:
         """Every match of a search (at most ``limit``) from one view, matched once; its

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import IndexMissing, IndexUnreadable, NotFound, QueryError
+from ..errors import Busy, IndexMissing, IndexUnreadable, NotFound, QueryError
 from .security import request_id
 
 # Blueprints whose clients are programs.
@@ -40,7 +40,7 @@ STATUS_TITLES: dict[int, str] = {
     413: "Forespørgslen er for stor",
     414: "Adressen er for lang",
     500: "Der skete en fejl",
-    503: "Søgningen er ikke klar endnu",
+    503: "Søgningen kan ikke svare lige nu",
 }
 
 
@@ -89,6 +89,14 @@ def _index_unreadable(error: IndexUnreadable) -> Response:
     return response
 
 
+def _busy(error: Busy) -> Response:
+    response = _respond(503, str(error), param="q",
+                        help_text="Der er travlt med andre omfattende søgninger lige nu. "
+                                  "Prøv igen om lidt, eller søg med færre ord eller ord med *.")
+    response.headers["Retry-After"] = f"{max(1, round(error.retry_after))}"
+    return response
+
+
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     danish = {
@@ -115,5 +123,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(IndexMissing, _index_missing)
     app.register_error_handler(IndexUnreadable, _index_unreadable)
+    app.register_error_handler(Busy, _busy)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

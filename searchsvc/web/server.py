@@ -7,6 +7,9 @@ its own app and search service (nothing opened before the fork is used after it)
 waitress on the shared sockets, and the kernel hands each new connection to one of
 them. The parent only supervises: a worker that dies is replaced, and SIGINT or
 SIGTERM stops them all.
+
+Expensive searches run in one more process, the slow lane (``search/slowlane.py``): at
+a lower CPU priority and one at a time, so that they cannot starve ordinary searches.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from waitress.adjustments import Adjustments
 from ..config import Config
 from ..errors import ServeError
 from ..processes import can_fork, die_with_parent
+from ..search.slowlane import LaneSocket, lower_priority, run_lane
 from .accesslog import AccessLog, open_log
 from .connections import install
 from .security import MAX_BODY
@@ -66,8 +70,50 @@ def serve(config: Config, *, host: str, port: int, threads: int, workers: int,
     if workers > 1 and not can_fork():  # Windows: no forking, one process
         log.warning("this platform cannot fork: serving with one process")
         workers = 1
-    if workers <= 1:
-        server = _create(_prepared_app(config), request_seconds, host=host, port=port, **options)
+    lane = LaneSocket() if config.server.slow_lane and can_fork() else None
+    try:
+        if workers <= 1:
+            _serve_here(config, lane, request_seconds, options, host, port, on_listening)
+            return
+        sockets = _bind(host, port)
+        try:
+            name = sockets[0].getsockname()
+            on_listening(Listening(name[0], name[1]))
+            works = [lambda: _run_worker(config, lane, sockets, options, request_seconds)] * workers
+            if lane is not None:
+                works.append(lambda: _run_lane(config, lane))
+            if not _Supervisor(works).run():
+                raise ServeError("the server workers keep failing as they start; the log above says why")
+        finally:
+            for sock in sockets:
+                sock.close()
+    finally:
+        if lane is not None:
+            lane.close()
+
+
+def _serve_here(config: Config, lane: LaneSocket | None, request_seconds: float, options: dict,
+                host: str, port: int, on_listening: Callable[[Listening], None]) -> None:
+    """One server process, and its slow lane in a child (not restarted: if it dies,
+    expensive searches run in this process)."""
+    child = None
+    if lane is not None:
+        parent = os.getpid()
+        child = os.fork()
+        if child == 0:
+            code = 0
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it
+                die_with_parent(parent)
+                _run_lane(config, lane)
+            except BaseException:
+                log.exception("slow lane %d failed", os.getpid())
+                code = 1
+            finally:
+                os._exit(code)
+        lane.stop_listening()  # not restarted: connecting fails at once when it has died
+    try:
+        server = _create(_prepared_app(config, lane), request_seconds, host=host, port=port, **options)
         on_listening(Listening(str(server.effective_host), int(server.effective_port)))
         try:
             server.run()
@@ -75,16 +121,10 @@ def serve(config: Config, *, host: str, port: int, threads: int, workers: int,
             pass
         finally:
             server.close()
-        return
-    sockets = _bind(host, port)
-    try:
-        name = sockets[0].getsockname()
-        on_listening(Listening(name[0], name[1]))
-        if not _Supervisor(lambda: _run_worker(config, sockets, options, request_seconds), workers).run():
-            raise ServeError("the server workers keep failing as they start; the log above says why")
     finally:
-        for sock in sockets:
-            sock.close()
+        if child is not None:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
 
 
 def waitress_options(threads: int) -> dict:
@@ -162,21 +202,39 @@ def _bind(host: str, port: int) -> list[socket.socket]:
     return sockets
 
 
-def _prepared_app(config: Config):
-    """The app, its search service already open (see ``SearchService.prepare``)."""
+def _prepared_app(config: Config, lane: LaneSocket | None):
+    """The app, its search service already open (see ``SearchService.prepare``), handing
+    expensive searches to the slow lane when there is one."""
     from ..search import SearchService
     from . import create_app
 
     service = SearchService.open(config, shared_cache=True)
+    service.lane = lane.client() if lane is not None else None
     service.prepare()
     app = create_app(config, service=service)
     stream = open_log(config.server.access_log)
     return app if stream is None else AccessLog(app, stream)
 
 
-def _run_worker(config: Config, sockets: list[socket.socket], options: dict, request_seconds: float) -> None:
+def _run_lane(config: Config, lane: LaneSocket) -> None:
+    """The slow lane's process: its own search service, one expensive search at a time."""
+    from ..search import SearchService
+
+    lower_priority()
+    service = SearchService.open(config)
+    service.prepare()
+    try:
+        run_lane(lane, service)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group
+        pass
+
+
+def _run_worker(config: Config, lane: LaneSocket | None, sockets: list[socket.socket], options: dict,
+                request_seconds: float) -> None:
     """A worker process: waitress over the shared sockets until told to stop."""
-    server = _create(_prepared_app(config), request_seconds, sockets=sockets, **options)
+    if lane is not None:
+        lane.stop_listening()  # the supervisor keeps it open for the next lane
+    server = _create(_prepared_app(config, lane), request_seconds, sockets=sockets, **options)
     try:
         server.run()
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group
@@ -184,12 +242,11 @@ def _run_worker(config: Config, sockets: list[socket.socket], options: dict, req
 
 
 class _Supervisor:
-    """Keeps ``count`` forked workers running until SIGINT or SIGTERM."""
+    """Keeps a forked process running for each of ``works`` until SIGINT or SIGTERM."""
 
-    def __init__(self, work: Callable[[], None], count: int) -> None:
-        self.work = work
-        self.count = count
-        self.workers: dict[int, float] = {}  # pid -> started (monotonic)
+    def __init__(self, works: list[Callable[[], None]]) -> None:
+        self.works = works
+        self.workers: dict[int, tuple[float, Callable[[], None]]] = {}  # pid -> started (monotonic), work
         self.stopping = False
         self.early_deaths = 0
 
@@ -197,8 +254,8 @@ class _Supervisor:
         """Run until told to stop (True) or until workers keep failing at start (False)."""
         handlers = {number: signal.signal(number, self._stop) for number in (signal.SIGINT, signal.SIGTERM)}
         try:
-            for _ in range(self.count):
-                self._start()
+            for work in self.works:
+                self._start(work)
             # Polling, not a blocking wait: a signal does not interrupt os.waitpid.
             while not self.stopping:
                 self._replace(self._reap())
@@ -209,7 +266,7 @@ class _Supervisor:
                 signal.signal(number, handler)
             self._stop_all()
 
-    def _start(self) -> None:
+    def _start(self, work: Callable[[], None]) -> None:
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the worker
@@ -218,20 +275,20 @@ class _Supervisor:
                 for number in (signal.SIGINT, signal.SIGTERM):
                     signal.signal(number, signal.SIG_DFL if number == signal.SIGTERM else signal.default_int_handler)
                 die_with_parent(parent)
-                self.work()
+                work()
             except BaseException:
                 log.exception("server worker %d failed", os.getpid())
                 code = 1
             finally:
                 logging.shutdown()
                 os._exit(code)
-        self.workers[pid] = time.monotonic()
+        self.workers[pid] = (time.monotonic(), work)
 
     def _stop(self, number, frame) -> None:
         self.stopping = True
 
-    def _reap(self) -> list[tuple[int, int, float]]:
-        """The workers that ended since last asked: (pid, exit code, seconds they ran)."""
+    def _reap(self) -> list[tuple[int, int, float, Callable[[], None]]]:
+        """The workers that ended since last asked: (pid, exit code, seconds they ran, work)."""
         ended = []
         while self.workers:
             try:
@@ -241,12 +298,12 @@ class _Supervisor:
             if pid == 0:
                 break
             if pid in self.workers:
-                ran = time.monotonic() - self.workers.pop(pid)
-                ended.append((pid, os.waitstatus_to_exitcode(status), ran))
+                started, work = self.workers.pop(pid)
+                ended.append((pid, os.waitstatus_to_exitcode(status), time.monotonic() - started, work))
         return ended
 
-    def _replace(self, ended: list[tuple[int, int, float]]) -> None:
-        for pid, code, ran in ended:
+    def _replace(self, ended: list[tuple[int, int, float, Callable[[], None]]]) -> None:
+        for pid, code, ran, work in ended:
             if self.stopping:
                 return
             log.warning("server worker %d ended (%s); starting another", pid,
@@ -256,7 +313,7 @@ class _Supervisor:
                 log.error("server workers keep failing as they start; stopping")
                 self.stopping = True
                 return
-            self._start()
+            self._start(work)
 
     def _stop_all(self) -> None:
         for pid in list(self.workers):
