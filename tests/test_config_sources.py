@@ -98,11 +98,13 @@ def test_the_library_reads_a_config_with_a_missing_source_for_reading_only(tmp_p
 # -- [server] request_timeout and public_url ------------------------------------------------
 
 def test_server_keys_have_defaults_and_are_read(tmp_path):
-    assert load_config(config_file(tmp_path, [])).server.public_url is None
+    defaults = load_config(config_file(tmp_path, [])).server
+    assert defaults.public_url is None and defaults.slow_lane is True
     config = load_config(config_file(tmp_path, [], '[server]\nrequest_timeout = 2.5\n'
-                                                  'public_url = "https://referater.example.dk/"\n'))
+                                                  'public_url = "https://referater.example.dk/"\nslow_lane = false\n'))
     assert config.server.request_timeout == 2.5
     assert config.server.public_url == "https://referater.example.dk"
+    assert config.server.slow_lane is False
 
 
 @pytest.mark.parametrize("line, message", [
@@ -113,6 +115,7 @@ def test_server_keys_have_defaults_and_are_read(tmp_path):
     ('public_url = "https://referater.example.dk/?x=1"', "public_url must be an http or https URL"),
     ('public_url = "http://[::1"', "public_url must be an http or https URL"),
     ("public_url = 5", "public_url must be an http or https URL"),
+    ('slow_lane = "no"', "slow_lane must be true or false"),
 ])
 def test_bad_server_keys_are_clear_errors(tmp_path, line, message):
     file = config_file(tmp_path, [], f"[server]\n{line}\n")
