@@ -68,7 +68,8 @@ def _json(schema: dict, description: str) -> dict:
 ERRORS = {
     "400": _json(ref("Error"), "A parameter is not valid; `param` names it."),
     "414": {"description": "The query string is longer than 8 KB."},
-    "503": _json(ref("Error"), "The index has not been built yet: run `searchsvc reindex`."),
+    "503": _json(ref("Error"), "The index has not been built yet (run `searchsvc reindex`), or, for a search, "
+                               "too many expensive searches wait already (`Retry-After` says when to try again)."),
 }
 NOT_FOUND = {"404": _json(ref("Error"), "No such id (or not an id).")}
 
