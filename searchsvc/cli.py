@@ -83,6 +83,7 @@ Configuration file keys (TOML; relative paths resolve against its folder):
                request_timeout   seconds a client has to send a request (10)
                public_url        the site's address, for absolute links in feeds
                access_log        "-" standard output (default), "off", or a file
+               slow_lane         false to run expensive searches in the workers (default true)
   [fetch]      pause, timeout, retries   between requests (0.5 s), per request (30 s), tries (3)
   [reindex]    max_removals      largest share of a source's items one run may remove (0.25)
 """
