@@ -51,7 +51,7 @@ class Export:
 def export(view: View, request: SearchRequest, ranking: Ranking, limit: int, *, snippets: bool = True) -> Export:
     """Match ``request`` once in ``view`` and order its first ``limit`` matches; the rows
     are read when ``Export.rows()`` is consumed."""
-    matched = match_request(view.snapshot, request, ranking, time.monotonic())
+    matched = match_request(view.snapshot, request, ranking, time.thread_time())
     total = int(matched.docnums.sum())
     hits = ordered_hits(view.snapshot, matched.parsed, matched.docnums, request.effective_sort, 0,
                         min(limit, total), restrict=matched.filter_mask is not None)
