@@ -239,3 +239,20 @@ def test_an_index_without_a_lexicon_is_rebuilt(sample_index):
     assert "rebuilt in full: the index has no lexicon (an earlier version built it)" in report.warnings
     assert (report.files_parsed, report.items_added) == (2, 10)
     assert (DataDir(sample_index.index_path).current() / LEXICON_FILE).exists()
+
+
+def test_the_compound_dictionary_counts_the_words_of_the_stored_items_once(sample_config):
+    # The parsing processes count each file's words; a copy of a file (its meetings
+    # indexed from the original) must add none of them.
+    from searchsvc.engine.analysis import word_counts
+    from searchsvc.engine.compounds import CompoundDictionary
+    from searchsvc.engine.schema import row_text
+
+    folder = sample_config.sources[0].path
+    shutil.copy(folder / FILE_2021, folder / "copy.txt")
+    report = reindex(sample_config, full=True, workers=1)
+    assert report.files_failed == 1  # the copy: a duplicate
+    generation = DataDir(sample_config.index_path).current()
+    store = Store(generation)
+    rows = store.items(sorted(store.item_ids())).values()
+    assert CompoundDictionary.load(generation).counts == word_counts(row_text(row) for row in rows)

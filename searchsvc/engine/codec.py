@@ -140,6 +140,31 @@ def write_commit(writer, segments: list) -> None:
 
 # -- the segment writer ------------------------------------------------------------------------
 
+def add_postings(fieldwriter, docnums: list[int], weights: list[float], values: list[bytes],
+                 lengths: list[int]) -> None:
+    """Add the current term's postings (in document order) to a segment's field writer:
+    the blocks and statistics that ``FieldWriter.add`` for each posting makes, a block's
+    worth of postings at a time instead of one call per posting."""
+    postings = fieldwriter._postwriter
+    limit, total, start = postings._blocklimit, len(docnums), 0
+    while start < total:
+        if len(postings._ids) >= limit:
+            postings._write_block()
+        end = min(total, start + limit - len(postings._ids))
+        postings._ids.extend(docnums[start:end])
+        chunk = weights[start:end]
+        postings._weights.extend(chunk)
+        postings._maxweight = max(postings._maxweight, max(chunk))
+        postings._values.extend(value for value in values[start:end] if value)
+        given = [length for length in lengths[start:end] if length]
+        if given:
+            shortest = min(given)
+            if postings._minlength is None or shortest < postings._minlength:
+                postings._minlength = shortest
+            postings._maxlength = max(postings._maxlength, max(given))
+        start = end
+
+
 class CodecSegmentWriter(WhooshSegmentWriter):
     """Whoosh's segment writer with its private steps under public names, for the
     engine's faster writer (``segments.py``) to override and call."""

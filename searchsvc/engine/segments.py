@@ -28,10 +28,9 @@ from itertools import groupby
 import numpy as np
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.formats import Positions
-from whoosh.system import emptybytes
 
 from .analysis import DanishFilter, NormalizeFilter, attach_dictionary
-from .codec import CodecSegmentWriter, has_length_column
+from .codec import CodecSegmentWriter, add_postings, has_length_column
 from .compounds import CompoundDictionary
 
 
@@ -58,7 +57,7 @@ class SegmentWriter(CodecSegmentWriter):
             return super().add_document(**fields)
         self.check_state()
         self.check_fields(fields)
-        docnum, perdoc, add = self.docnum, self.perdocwriter, self.pool.add
+        docnum, perdoc, add = self.docnum, self.perdocwriter, self.pool.add_postings
         perdoc.start_doc(docnum)
         try:
             for name in sorted(fields):
@@ -69,11 +68,10 @@ class SegmentWriter(CodecSegmentWriter):
                 length = 0
                 if field.indexed:
                     analysis = self._analysis.get(name)
-                    items = analysis.word_values(value) if analysis else field.index(value)
-                    for tbytes, freq, weight, vbytes in items:
-                        if field.scorable:
-                            length += freq
-                        add((name, tbytes, docnum, weight, vbytes))
+                    items = analysis.word_values(value) if analysis else list(field.index(value))
+                    if field.scorable:
+                        length = sum(item[1] for item in items)
+                    add(name, docnum, items)
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
                     perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
@@ -93,10 +91,9 @@ class SegmentWriter(CodecSegmentWriter):
         for fieldname, terms in groupby(self.pool.sorted_groups(), key=lambda group: group[0][0]):
             writer.start_field(fieldname, self.schema[fieldname])
             doc_lengths = lengths.of(fieldname) if lengths else _NoLengths()
-            for (_, tbytes), postings in terms:
+            for (_, tbytes), docnums, weights, values in terms:
                 writer.start_term(tbytes)
-                for docnum, weight, vbytes in postings:
-                    writer.add(docnum, weight, vbytes or emptybytes, doc_lengths[docnum])
+                add_postings(writer, docnums, weights, values, [doc_lengths[docnum] for docnum in docnums])
                 writer.finish_term()
             writer.finish_field()
         writer.close()
@@ -114,29 +111,54 @@ class _Analysis:
         self.danish = items[-1]
         self.encode = field.format.encode
         self.boost = field.format.field_boost
+        # The encoded value of a one-position posting (most postings), by its position.
+        self.single: dict[int, bytes] = {}
 
     @staticmethod
     def handles(field) -> bool:
         """Whether a field's analyser is exactly the Danish pipeline (``danish_analyzer``)."""
         items = getattr(getattr(field, "analyzer", None), "items", None)
-        return (isinstance(getattr(field, "format", None), Positions) and items is not None
+        return (type(getattr(field, "format", None)) is Positions and items is not None
                 and [type(i) for i in items] == [RegexTokenizer, LowercaseFilter, NormalizeFilter, DanishFilter]
                 and not items[0].gaps)
 
     def word_values(self, text: str) -> list[tuple[bytes, int, float, bytes]]:
-        positions: dict[bytes, list[int]] = {}
-        # The filter's cache, read directly: this loop runs once per word of the corpus.
-        known, compute = self.danish.cache.get, self.danish.token_forms
+        # Positions are gathered per distinct token first (one dict lookup per word), then
+        # handed to the token's forms: a form of one token shares its list, a form of
+        # several (``Klager``, ``klagerne``: ``klag``) gets theirs merged and sorted.
+        by_token: dict[str, list[int]] = {}
         for pos, token in enumerate(self.pattern.findall(text)):
+            found = by_token.get(token)
+            if found is None:
+                by_token[token] = [pos]
+            else:
+                found.append(pos)
+        positions: dict[bytes, list[int]] = {}
+        merged: list[bytes] = []
+        # The filter's cache, read directly: this loop runs once per distinct word of each text.
+        known, compute = self.danish.cache.get, self.danish.token_forms
+        for token, poslist in by_token.items():
             for form in (known(token) or compute(token))[1]:
                 found = positions.get(form)
                 if found is None:
-                    positions[form] = [pos]
+                    positions[form] = poslist
                 else:
-                    found.append(pos)
-        boost, encode = self.boost, self.encode
-        return [(form, len(poslist), len(poslist) * boost, encode(poslist))
-                for form, poslist in positions.items()]
+                    positions[form] = found + poslist  # a new list: ``found`` may be shared
+                    merged.append(form)
+        for form in merged:
+            positions[form].sort()
+        boost, encode, single = self.boost, self.encode, self.single
+        values = []
+        for form, poslist in positions.items():
+            if len(poslist) == 1:
+                pos = poslist[0]
+                vbytes = single.get(pos)
+                if vbytes is None:
+                    vbytes = single[pos] = encode(poslist)
+                values.append((form, 1, boost, vbytes))
+            else:
+                values.append((form, len(poslist), len(poslist) * boost, encode(poslist)))
+        return values
 
 
 class _Pool:
@@ -156,20 +178,30 @@ class _Pool:
         """The postings held."""
         return len(self.docnums)
 
-    def add(self, item) -> None:
-        fieldname, tbytes, docnum, weight, vbytes = item
-        number = self.terms.get((fieldname, tbytes))
-        if number is None:
-            number = self.terms[(fieldname, tbytes)] = len(self.terms)
-        self.term_numbers.append(number)
-        self.docnums.append(docnum)
-        self.weights.append(weight)
-        if vbytes:
-            self.values += vbytes
-        self.value_ends.append(len(self.values))
+    def add_postings(self, fieldname: str, docnum: int, items: list) -> None:
+        """Add a document's postings in one field: (term, freq, weight, value) each."""
+        terms, numbers = self.terms, []
+        weights, values = [], []
+        for tbytes, _, weight, vbytes in items:
+            number = terms.get((fieldname, tbytes))
+            if number is None:
+                number = terms[(fieldname, tbytes)] = len(terms)
+            numbers.append(number)
+            weights.append(weight)
+            values.append(vbytes or b"")
+        end = len(self.values)
+        ends = []
+        for vbytes in values:
+            end += len(vbytes)
+            ends.append(end)
+        self.term_numbers.extend(numbers)
+        self.docnums.extend([docnum] * len(numbers))
+        self.weights.extend(weights)
+        self.values += b"".join(values)
+        self.value_ends.extend(ends)
 
-    def sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], list]]:
-        """Each (field, term) with its postings (docnum, weight, value) in document
+    def sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], list[int], list[float], list[bytes]]]:
+        """Each (field, term) with its postings' docnums, weights and values in document
         order, in the order Whoosh's pool sorts them. Empties the pool."""
         if not self.terms:
             return
@@ -186,14 +218,15 @@ class _Pool:
         bounds = [0, *(np.flatnonzero(np.diff(term_ranks)) + 1).tolist(), len(order)]
         ends = np.frombuffer(self.value_ends, dtype=np.uint32)
         starts = np.concatenate((np.zeros(1, dtype=np.uint32), ends[:-1]))
-        weights = np.frombuffer(self.weights, dtype=np.float64)
+        # Whole columns in sorted order as Python lists once, sliced per term below.
+        sorted_docnums = docnums[order].tolist()
+        sorted_weights = np.frombuffer(self.weights, dtype=np.float64)[order].tolist()
+        sorted_starts, sorted_ends = starts[order].tolist(), ends[order].tolist()
         values = bytes(self.values)
         self.values = bytearray()
         for low, high in zip(bounds, bounds[1:]):
-            part = order[low:high]
-            yield keys[int(term_ranks[low])], [
-                (docnum, weight, values[start:end]) for docnum, weight, start, end
-                in zip(docnums[part].tolist(), weights[part].tolist(), starts[part].tolist(), ends[part].tolist())]
+            yield (keys[int(term_ranks[low])], sorted_docnums[low:high], sorted_weights[low:high],
+                   [values[start:end] for start, end in zip(sorted_starts[low:high], sorted_ends[low:high])])
 
     def cleanup(self) -> None:
         self.__dict__.update(_Pool().__dict__)

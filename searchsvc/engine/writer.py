@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import queue
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -52,8 +52,12 @@ def outdated(generation: Path) -> str | None:
     return None
 
 
-def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
+def update_dictionary(generation: Path, rows: list[dict], words: Mapping[str, int] | None = None
+                      ) -> CompoundDictionary:
     """The generation's compound dictionary, extended with the words of ``rows`` and saved.
+
+    :param words: those words already counted (``analysis.word_counts`` of the rows'
+        ``row_text``), as a reindex counts them in its parsing processes.
 
     A full rebuild starts from an empty dictionary and adds every row before any is
     indexed; an incremental run only adds words. So a document is never split with
@@ -61,7 +65,7 @@ def update_dictionary(generation: Path, rows: list[dict]) -> CompoundDictionary:
     """
     dictionary = CompoundDictionary.load(generation)
     if rows:
-        dictionary.update(word_counts(row_text(row) for row in rows))
+        dictionary.update(words if words is not None else word_counts(row_text(row) for row in rows))
         dictionary.save(generation)
     return dictionary
 
@@ -76,7 +80,8 @@ SEGMENT_POSTINGS = 16_000_000
 
 
 def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterable[str] = (),
-                  add_rows: Iterable[dict] = (), procs: int = 1) -> int:
+                  add_rows: Iterable[dict] = (), procs: int = 1,
+                  words: Mapping[str, int] | None = None) -> int:
     """Apply one batch of changes in a single commit; return the documents added.
 
     Documents of ``remove_sources`` and ``remove_ids`` go first, then ``add_rows`` are
@@ -85,12 +90,13 @@ def write_changes(ix, *, remove_sources: Iterable[str] = (), remove_ids: Iterabl
     lexicon after the commit. The previous commit stays readable until
     ``drop_old_commits``: readers keep using it until the store records the new one.
 
+    :param words: the words of ``add_rows`` already counted (``update_dictionary``).
     :param procs: processes to index ``add_rows`` with (each writes segments of its
         own, in row order); many rows only, and only where processes fork.
     """
     add_rows = list(add_rows)
     generation = Path(ix.storage.folder).parent
-    dictionary = update_dictionary(generation, add_rows)
+    dictionary = update_dictionary(generation, add_rows, words)
     writer = _KeepingWriter(ix)
     writer.attach_dictionary(dictionary)
     procs = min(procs, len(add_rows) // PARALLEL_ROWS)

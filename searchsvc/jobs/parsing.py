@@ -1,10 +1,15 @@
 """Parsing the files a reindex must read: each read, hashed and parsed into meetings, in
-worker processes when there are many. Never raises for a file: the outcome says."""
+worker processes when there are many. Never raises for a file: the outcome says.
+
+A parsed file's words are counted here too (what the compound dictionary learns), so
+that the counting runs in the worker processes, beside the parsing, rather than after
+it in the one process that writes the store."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -12,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import SourceConfig
+from ..domain.model import Item
+from ..engine.analysis import word_counts
 from ..errors import ParseError, UnknownFormat
 from ..processes import die_with_parent
 from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source, unknown_reason
@@ -38,6 +45,12 @@ class Outcome:
     error: str | None = None
     unknown: str | None = None  # why the file is not minutes (no format reads it)
     vanished: bool = False  # deleted between the scan and its read: a vanished file
+    words: Counter[str] | None = None  # the words of all its items' text (``item_text``), counted
+
+
+def item_text(item: Item) -> str:
+    """An item's text as the index's ``row_text`` joins it from the item's store row."""
+    return "\n".join([item.title] + [s.text for s in item.sections] + item.attachments)
 
 
 def file_hash(data: bytes) -> str:
@@ -78,7 +91,8 @@ def parse_file(candidate: Candidate) -> Outcome:
     for meeting in parsed.meetings:
         for item in meeting.items:
             item.source_hash = digest
-    return Outcome(candidate, hash=digest, parsed=parsed)
+    words = word_counts(item_text(item) for meeting in parsed.meetings for item in meeting.items)
+    return Outcome(candidate, hash=digest, parsed=parsed, words=words)
 
 
 def parse_all(candidates: list[Candidate], progress: Progress | None,

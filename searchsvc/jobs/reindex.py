@@ -18,6 +18,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,8 @@ from pathlib import Path
 from ..config import Config
 from ..domain.decisions import RULES_VERSION
 from ..engine import writer as indexer
+from ..engine.analysis import word_counts
+from ..engine.schema import row_text
 from ..errors import IndexUnreadable, IndexWriteError, is_damage
 from ..sources import PARSERS_VERSION
 from ..sources.companions import ExportIndex
@@ -224,6 +227,9 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
     now = datetime.now(UTC).isoformat(timespec="seconds")
     changed_sources: list[str] = []
     add_rows: list[dict] = []
+    # The words of rows whose file's count (from its parsing process) covers them exactly.
+    counted: Counter[str] = Counter()
+    covered: set[str] = set()
     added: set[str] = set()
     updated: set[str] = set()
     removed: set[str] = set()
@@ -303,6 +309,9 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
                 rows = [item_row(item) for meeting in parsed.meetings for item in meeting.items
                         if item.id not in superseded and meeting.id not in claimed]
                 add_rows.extend(rows)
+                if outcome.words is not None and len(rows) == sum(len(m.items) for m in parsed.meetings):
+                    counted.update(outcome.words)
+                    covered.update(row["id"] for row in rows)
                 if claimed:
                     report.files_failed += 1
                     report.failures.append((path, _duplicate_reason(claimed)))
@@ -318,13 +327,16 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
         if changed_sources or add_rows:
             # Ids are global: an item re-parsed from another file must not be doubled.
             rows_by_id = {row["id"]: row for row in add_rows}
+            if len(rows_by_id) < len(add_rows):  # doubled ids: the files' counts would double them
+                counted, covered = Counter(), set()
             # Threads span files: items of unchanged files whose thread moved go again.
             threads, moved = update_threads(store)
             rows_by_id.update(store.items([i for i in moved if i not in rows_by_id]))
             add_rows = [{**row, "thread_id": threads.get(item_id, item_id)} for item_id, row in rows_by_id.items()]
             ids = list(rows_by_id)
+            counted.update(word_counts(row_text(row) for row in add_rows if row["id"] not in covered))
             indexer.write_changes(ix, remove_sources=changed_sources, remove_ids=ids, add_rows=add_rows,
-                                  procs=workers)
+                                  procs=workers, words=counted)
         store.set_index_commit(indexer.latest_commit(ix))
         store.set_state("decision_rules", str(RULES_VERSION))
         store.set_state("parsers", str(PARSERS_VERSION))
