@@ -98,6 +98,9 @@ class Item:
     # The item's public page at the publisher, and each attachment's (None where unknown).
     source_url: str | None = None
     attachment_urls: list[str | None] = field(default_factory=list)
+    # The members the meeting lists (``Meeting.attendees``); the item's own notes
+    # correct them (``domain.attendance.item_participants``).
+    attendees: list[Attendee] = field(default_factory=list)
 
     @property
     def meeting_id(self) -> str:
@@ -196,6 +199,7 @@ class Meeting:
             kind=self.kind,
             source_url=source_url,
             attachment_urls=attachment_urls or [None] * len(attachments or []),
+            attendees=self.attendees,
         )
         self.items.append(item)
         return item

@@ -35,7 +35,7 @@ from .stems import STOPWORDS, fold, stem, stem_term
 
 # Bump when the terms a text produces change: an index built by another version is
 # rebuilt in full by the next reindex.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6  # 6: attendance notes left out of the text, names in their own fields
 
 EXACT_MARK = "="
 PART_MARK = "+"

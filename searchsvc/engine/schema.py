@@ -14,6 +14,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
+from ..domain.attendance import searchable_section
 from ..domain.journal import journal_terms
 from ..domain.model import DECISION_HEADINGS, RESUME_HEADINGS
 from .analysis import danish_analyzer
@@ -23,8 +24,10 @@ WHOOSH_DIR = "whoosh"
 # The keyword fields kept as per-document columns (``columns.py``), each with whether a
 # document can hold several values; and the numeric sort keys.
 # ``status``: agenda or minutes.
+# ``deltager``: everyone the item's meeting lists, present or absent; ``fravaer``: the absent.
 KEYWORD_COLUMNS: dict[str, bool] = {"municipality": False, "committee": False, "year": False,
-                                    "decisions": True, "kle": False, "status": False}
+                                    "decisions": True, "kle": False, "status": False,
+                                    "deltager": True, "fravaer": True}
 SORT_COLUMNS = ("date", "item_number")
 # The case thread of each document as a number (``thread_key``), for grouping or
 # collapsing results by case: a plain column, read whole per segment. (As a keyword
@@ -52,6 +55,10 @@ def make_schema() -> Schema:
         decisions=KEYWORD(stored=True, commas=True),
         kle=ID(stored=True),
         status=ID(stored=True),
+        # Names, not words: kept out of the text fields, so a name searched finds what
+        # the person did rather than every meeting they sent apologies for.
+        deltager=KEYWORD(stored=True, commas=True),
+        fravaer=KEYWORD(stored=True, commas=True),
         thread=COLUMN(NumericColumn("q", default=0)),
         date=NUMERIC(int, bits=32, sortable=True),
         item_number=NUMERIC(int, bits=32, sortable=True),
@@ -62,7 +69,8 @@ def make_schema() -> Schema:
 def item_document(row: dict) -> dict:
     """The Whoosh document for a stored item row."""
     sections = row["sections"]
-    decision = "\n".join(s["text"] for s in sections if s["heading"] in DECISION_HEADINGS)
+    decision = "\n".join(searchable_section(s["heading"], s["text"]) for s in sections
+                         if s["heading"] in DECISION_HEADINGS)
     resume = "\n".join(s["text"] for s in sections if s["heading"] in RESUME_HEADINGS)
     body = row_text(row)
     document = {
@@ -87,6 +95,12 @@ def item_document(row: dict) -> dict:
         document["kle"] = row["kle_main_group"]
     if row.get("status"):
         document["status"] = row["status"]
+    participants = row.get("participants") or []
+    if participants:
+        # Commas part the values; a name never holds one (domain/attendance.py).
+        document["deltager"] = ",".join(p["name"] for p in participants)
+        if absent := [p["name"] for p in participants if p["absent"]]:
+            document["fravaer"] = ",".join(absent)
     document["thread"] = thread_key(row.get("thread_id") or row["id"])
     return document
 
@@ -97,8 +111,10 @@ def thread_key(thread_id: str) -> int:
 
 
 def row_text(row: dict) -> str:
-    """All the text of an item row: title, sections and attachment titles."""
-    return "\n".join([row["title"]] + [s["text"] for s in row["sections"]] + row["attachments"])
+    """All the searchable text of an item row: title, sections (without attendance notes)
+    and attachment titles."""
+    return "\n".join([row["title"]] + [searchable_section(s["heading"], s["text"]) for s in row["sections"]]
+                     + row["attachments"])
 
 
 def whoosh_storage(folder: Path) -> FileStorage:

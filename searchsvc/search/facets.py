@@ -1,5 +1,5 @@
 """Facets: the counts beside the results (municipality, committee, year, decision, KLE,
-status: agenda or minutes).
+status: agenda or minutes, the members listed for the meeting and those absent).
 
 Each facet is a small class naming its index field and how its values are labelled and
 ordered. Counting is the engine's primitive: ``engine.columns.DocTable`` holds each
@@ -115,6 +115,18 @@ class StatusFacet(Facet):
         return STATUS_LABELS.get(value, value)
 
 
+class ParticipantFacet(Facet):
+    """The members the item's meeting lists, present or absent (``domain/attendance.py``)."""
+
+    name, field, title = "deltager", "deltager", "Deltager"
+
+
+class AbsentFacet(Facet):
+    """The members noted absent for the item: Afbud, Fraværende, Ikke til stede."""
+
+    name, field, title = "fravaer", "fravaer", "Fraværende"
+
+
 def facet_mask(table, facet: Facet, values: Iterable[str]):
     """The documents with any of the facet's values (an ``engine.columns.DocTable`` mask)."""
     values = list(values)
@@ -146,4 +158,4 @@ def facet_counts(table, facet: Facet, mask) -> dict[str, int]:
 
 
 FACETS: tuple[Facet, ...] = (MunicipalityFacet(), CommitteeFacet(), YearFacet(), DecisionFacet(), KleFacet(),
-                             StatusFacet())
+                             StatusFacet(), ParticipantFacet(), AbsentFacet())

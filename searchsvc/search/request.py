@@ -23,6 +23,8 @@ GROUPS = ("thread", "none")
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
+# A person's name as the meetings list it: letters, spaces, dots, hyphens, apostrophes.
+NAME_PATTERN = r"[^\W\d_][\w .'-]{0,99}"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class SearchRequest:
     decision: tuple[str, ...] = ()
     kle: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
+    # Names as the meetings list them: listed (present or absent), and noted absent.
+    deltager: tuple[str, ...] = ()
+    fravaer: tuple[str, ...] = ()
     journal: str | None = None
     date_from: Date | None = None
     date_to: Date | None = None
@@ -63,6 +68,10 @@ class SearchRequest:
                 if allowed is not None and value not in allowed:
                     raise QueryError(name, f"{value[:50]!r} is not one of {', '.join(allowed)}")
             return values
+
+        def names(name: str) -> tuple[str, ...]:
+            # Spaces as the index writes them: "Jesper  Mathiesen" is "Jesper Mathiesen".
+            return tuple(dict.fromkeys(" ".join(v.split()) for v in many(name, pattern=NAME_PATTERN)))
 
         def integer(name: str, default: int, low: int, high: int) -> int:
             raw = one(name)
@@ -106,6 +115,8 @@ class SearchRequest:
             decision=many("decision", allowed=list(DECISION_LABELS)),
             kle=many("kle", pattern=r"\d{2}"),
             status=many("status", allowed=list(STATUS_LABELS)),
+            deltager=names("deltager"),
+            fravaer=names("fravaer"),
             journal=journal,
             date_from=day("from"),
             date_to=day("to"),
@@ -150,6 +161,8 @@ class SearchRequest:
             "decision": list(self.decision),
             "kle": list(self.kle),
             "status": list(self.status),
+            "deltager": list(self.deltager),
+            "fravaer": list(self.fravaer),
             "journal": [self.journal] if self.journal else [],
             "from": [self.date_from.isoformat()] if self.date_from else [],
             "to": [self.date_to.isoformat()] if self.date_to else [],

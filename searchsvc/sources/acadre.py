@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..domain.model import Meeting
+from ..domain.model import Attendee, Meeting
 from ..errors import ParseError
 from .history import resolve
 from .htmltext import html_to_lines, html_to_text
@@ -86,6 +86,7 @@ def parse_acadre(data: bytes, *, path: str, municipality: str, warnings: list[st
         municipality=municipality, committee=committee, period=None, date=when.date(),
         time=time_of(when_text, when), place=_place(meeting_fields), source_path=path,
         kind=kind if kind in ("dagsorden", "referat") else None,
+        attendees=_members(meeting_table),
     )
     numbers = {}
     for parent in agenda.iter("table"):
@@ -100,6 +101,14 @@ def parse_acadre(data: bytes, *, path: str, municipality: str, warnings: list[st
         raise ParseError(path, "the export holds no agenda items (table agendaitem)")
     meeting.items.sort(key=lambda i: i.item_number)
     return [meeting]
+
+
+def _members(meeting: ET.Element | None) -> list[Attendee]:
+    """The meeting's members (``meetmember`` tables), absent where ``absent`` is 1."""
+    members = [fields(m) for m in meeting.findall("table[@name='meetmember']/table[@name='member']")] \
+        if meeting is not None else []
+    return [Attendee(" ".join(m["name"].split()), absent=m.get("absent", "").strip() == "1")
+            for m in members if m.get("name", "").strip()]
 
 
 def _place(meeting: dict[str, str]) -> str | None:

@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import PureWindowsPath
 
 from ..domain.blocks import Block, Paragraphs, blocks_text
-from ..domain.model import Meeting, Section
+from ..domain.model import Attendee, Meeting, Section
 from ..errors import ParseError
 from .history import DECISION, HISTORY, same_body, split_dated_entries
 from .htmltext import html_to_lines
@@ -86,6 +86,7 @@ def _meeting(agenda: ET.Element, *, path: str, municipality: str) -> Meeting:
     meeting = Meeting(
         municipality=municipality, committee=committee, period=_period(agenda), date=when.date(),
         time=time_of(when_text, when), place=text(agenda, "Meeting/Where") or None, source_path=path,
+        attendees=_members(agenda),
     )
     decided = False
     for element in agenda.findall("Items/Item"):
@@ -96,6 +97,17 @@ def _meeting(agenda: ET.Element, *, path: str, municipality: str) -> Meeting:
         item.kind = meeting.kind
     meeting.items.sort(key=lambda i: i.item_number)
     return meeting
+
+
+# SBSYS's participation states that mean a member did not take part ("NotDecided" is the
+# state before the meeting, and all the corpus holds).
+_ABSENT_STATES = {"absent", "notparticipating", "cancelled", "declined", "notattending"}
+
+
+def _members(agenda: ET.Element) -> list[Attendee]:
+    """The meeting's members (``Meeting/Members/MeetingMember``), absent where their state says so."""
+    return [Attendee(name, absent=text(member, "ParticipationStatusAsText").lower() in _ABSENT_STATES)
+            for member in agenda.findall("Meeting/Members/MeetingMember") if (name := text(member, "Name"))]
 
 
 def _period(agenda: ET.Element) -> str | None:

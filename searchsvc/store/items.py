@@ -56,11 +56,13 @@ class Store:
     def outdated(self) -> bool:
         """Whether the store was written by a version without the newest columns (source
         links, attendance, agenda or minutes, case threads): a reindex then rebuilds it in
-        full. (Status and thread columns are added to an older store when it is opened,
-        empty: items without a thread id tell.)"""
+        full. (Status, thread and participants columns are added to an older store when
+        it is opened, empty: items without a thread id or participants list tell.)"""
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(items)")}
         meeting_columns = {r[1] for r in self.db.execute("PRAGMA table_info(meetings)")}
         return ("attachment_urls" not in columns or "attendees" not in meeting_columns
+                or "participants" not in columns
+                or self.db.execute("SELECT 1 FROM items WHERE participants IS NULL LIMIT 1").fetchone() is not None
                 or self.db.execute("SELECT 1 FROM items WHERE thread_id IS NULL LIMIT 1").fetchone() is not None)
 
     @property

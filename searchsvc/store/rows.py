@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ..domain.attendance import item_participants
 from ..domain.blocks import block_json, json_blocks_text
 from ..domain.model import Item, Section
 
@@ -62,7 +63,8 @@ CREATE TABLE IF NOT EXISTS items (
     source_url TEXT,               -- the item's public page at the publisher
     attachment_urls TEXT,          -- JSON list, in the order of attachments (null where unknown)
     status TEXT,                   -- as the meeting's
-    thread_id TEXT                 -- the case thread (domain/cases.py): its first item's id
+    thread_id TEXT,                -- the case thread (domain/cases.py): its first item's id
+    participants TEXT              -- JSON list of {"name", "absent"}: the meeting's members as the item's notes correct them
 );
 -- The Whoosh commit that holds exactly the committed items: readers open that one.
 CREATE TABLE IF NOT EXISTS state (
@@ -76,7 +78,7 @@ CREATE INDEX IF NOT EXISTS items_thread ON items (thread_id);
 CREATE INDEX IF NOT EXISTS meetings_source ON meetings (source_path);
 """
 
-JSON_COLUMNS = ("decisions", "sections", "attachments", "attachment_urls", "attendees")
+JSON_COLUMNS = ("decisions", "sections", "attachments", "attachment_urls", "attendees", "participants")
 
 
 def item_row(item: Item) -> dict:
@@ -110,6 +112,8 @@ def item_row(item: Item) -> dict:
         "attachment_urls": item.attachment_urls,
         "status": item.kind,
         "thread_id": item.id,  # its own until the store threads its journal number
+        "participants": [{"name": p.name, "absent": p.absent}
+                         for p in item_participants(item.attendees, item.attendance)],
     }
 
 
@@ -134,7 +138,7 @@ def encode_column(column: str, value: object) -> str:
 # Columns added since the store's first version. An older store opened for writing gets
 # them, empty, so that it can be read; ``Store.outdated`` then has the next reindex
 # rebuild it in full, which fills them.
-ADDED_COLUMNS = {"meetings": ("status TEXT",), "items": ("status TEXT", "thread_id TEXT")}
+ADDED_COLUMNS = {"meetings": ("status TEXT",), "items": ("status TEXT", "thread_id TEXT", "participants TEXT")}
 
 
 def add_columns(db: sqlite3.Connection) -> None:

@@ -88,6 +88,7 @@ def item_document(item_id: str) -> dict:
         {"title": title, "url": urls[n] if n < len(urls) else None} for n, title in enumerate(item["attachments"])
     ]
     item.setdefault("source_url", None)  # a store from before source links
+    item["participants"] = item.get("participants") or []
     item["url"] = item_url(item["id"])
     item["meeting_url"] = url_for("pages.meeting", meeting_id=item["meeting_id"])
     item["case"] = [

@@ -28,6 +28,8 @@ PARAM_HELP: dict[str, str] = {
     "journal": "Journalnummeret skal skrives som f.eks. 15.04.10-P20-3-20, eller som begyndelsen af et KLE-nummer, f.eks. 15.04.",
     "year": "Året skal skrives med fire cifre, f.eks. 2024.",
     "kle": "KLE-hovedgruppen skrives med to cifre, f.eks. 15.",
+    "deltager": "Skriv navnet, som det står på mødets deltagerliste, f.eks. Mehmet Zeki Dogru.",
+    "fravaer": "Skriv navnet, som det står på mødets deltagerliste, f.eks. Mehmet Zeki Dogru.",
 }
 
 MISSING_INDEX = "the index has not been built yet: run `searchsvc reindex`"

@@ -30,7 +30,8 @@ def item_path(item_id: str) -> str:
     return ITEM_ROUTE.replace("<item_id>", quote(item_id, safe=""))
 
 # The request fields that narrow a search (besides the query).
-FILTERS = ("municipality", "committee", "year", "decision", "kle", "status", "journal", "date_from", "date_to")
+FILTERS = ("municipality", "committee", "year", "decision", "kle", "status", "deltager", "fravaer", "journal",
+           "date_from", "date_to")
 
 
 def _page(template: str, json_url: str, **context) -> Response:

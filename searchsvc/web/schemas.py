@@ -111,7 +111,8 @@ SCHEMAS: dict[str, dict] = {
         "sort": {"type": "string", "enum": list(SORTS)},
         "results": {"type": "array", "items": ref("SearchResult")},
         "facets": {**_object({name: {"type": "array", "items": ref("FacetValue")}
-                              for name in ("municipality", "committee", "year", "decision", "kle", "status")}),
+                              for name in ("municipality", "committee", "year", "decision", "kle", "status",
+                                           "deltager", "fravaer")}),
                    "description": "Counts of matching items over all pages, grouped or not (not of threads)."},
         "suggestion": {**NULLABLE_STRING, "description": "A spelling suggestion (\"Mente du ...?\")."},
         "messages": {"type": "array", "items": STRING,
@@ -190,6 +191,9 @@ SCHEMAS: dict[str, dict] = {
         "decisions": DECISIONS,
         "decision_text": NULLABLE_STRING,
         "attendance": {**NULLABLE_STRING, "description": "Attendance notes (Afbud, Fraværende)."},
+        "participants": {"type": "array", "items": ref("Attendee"),
+                         "description": "The people listed for the item: the meeting's members, absent where "
+                                        "the members' list or the item's attendance notes say so."},
         "closed": {"type": "boolean"},
         "sections": {"type": "array", "items": ref("Section")},
         "attachments": {"type": "array", "items": ref("Attachment")},

@@ -10,6 +10,7 @@ from datetime import date as Date
 from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
+from ..domain.attendance import clean_name
 from ..domain.calendar import MONTHS, WEEKDAYS
 from ..domain.decisions import DECISION_LABELS, split_attendance
 from ..domain.journal import kle_label
@@ -115,6 +116,8 @@ def init_app(app: Flask) -> None:
         decision_label=decision_label,
         without_attendance=lambda text: split_attendance(text)[0],
         **tables.FILTERS,
+        # A member's name as the deltager filter knows it ("Doris Børger (A)": "Doris Børger").
+        person_name=lambda name: clean_name(name) or name,
     )
     app.jinja_env.globals.update(
         toggle_url=toggle_url,
