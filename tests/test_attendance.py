@@ -17,7 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from searchsvc.config import load_config
-from searchsvc.domain.attendance import ATTENDANCE_SECTIONS, item_participants, note_attendance
+from searchsvc.domain.attendance import ATTENDANCE_SECTIONS, item_participants, note_attendance, unlisted_notes
 from searchsvc.domain.decisions import split_attendance
 from searchsvc.domain.model import Attendee
 from searchsvc.jobs.reindex import reindex
@@ -78,6 +78,14 @@ def test_attendance_notes_of_every_kind_give_names():
         "Jesper Fini Kuhre (V) som angivet på dagsordenen for mødet.") == [
         Attendee("Ronni Mark Nielsen"), Attendee("Jesper Fini Kuhre", True)]
     assert note_attendance("Ikke til stede:") == []
+
+
+def test_notes_that_say_more_than_the_list_are_kept_for_the_page():
+    assert unlisted_notes(f"Fraværende: {NAME}") is None
+    assert unlisted_notes("Afbud: Liselott Blixt\nDorthe Bøgh Madsen deltog som stedfortræder.") == \
+        "Dorthe Bøgh Madsen deltog som stedfortræder."
+    substitute = "Afbud: Ronni Mark Nielsen (Stedfortræder: Jesper Fini Kuhre)"
+    assert unlisted_notes(substitute) == substitute
 
 
 def test_an_items_note_outweighs_the_meetings_list():
@@ -145,6 +153,9 @@ def test_api_page_and_feeds_take_the_filters(mehmet_index):
     # A page names its people as links to their meetings.
     item_page = client.get(f"/items/{document['results'][0]['id']}").get_data(as_text=True)
     assert "fravaer=Mehmet+Zeki+Dogru" in item_page
+    assert item_page.count("Fraværende:") == 1   # the list, not the note again
 
-    bad = client.get("/api/search", query_string={"deltager": "<script>"})
-    assert bad.status_code == 400 and bad.get_json()["param"] == "deltager"
+    nobody = client.get("/", query_string={"deltager": "<script>"})
+    assert nobody.status_code == 200 and "<script>" not in nobody.get_data(as_text=True).split("<main", 1)[1]
+    bad = client.get("/api/search", query_string={"fravaer": "x" * 201})
+    assert bad.status_code == 400 and bad.get_json()["param"] == "fravaer"

@@ -85,6 +85,20 @@ Attendee(name='Conni Bergendorff', absent=False)]
     return found
 
 
+def unlisted_notes(notes: str | None) -> str | None:
+    r"""The lines of attendance notes that say more than a list of absent names ("NN deltog
+    som stedfortræder", "Afbud: A (Stedfortræder: B)"): a page that lists the people
+    shows these beside the list, and not the rest again.
+
+    >>> unlisted_notes("Fraværende: Mehmet Zeki Dogru")
+    >>> unlisted_notes("Afbud: A B (Stedfortræder: C D)\nDorthe Bøgh Madsen deltog som stedfortræder.")
+    'Afbud: A B (Stedfortræder: C D)\nDorthe Bøgh Madsen deltog som stedfortræder.'
+    """
+    lines = [line for line in (notes or "").splitlines() if line.strip()
+             and not (_ABSENT_LIST.match(line) and not _SUBSTITUTE.search(line) and not _ONE_MEMBER.match(line))]
+    return "\n".join(lines) or None
+
+
 def item_participants(attendees: list[Attendee], notes: str | None) -> list[Attendee]:
     """Everyone listed for an item: the meeting's members, absent where the meeting's list
     or the item's notes say so, and the members only the notes name. One entry per name,

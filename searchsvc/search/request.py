@@ -23,8 +23,6 @@ GROUPS = ("thread", "none")
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
-# A person's name as the meetings list it: letters, spaces, dots, hyphens, apostrophes.
-NAME_PATTERN = r"[^\W\d_][\w .'-]{0,99}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ class SearchRequest:
 
         def names(name: str) -> tuple[str, ...]:
             # Spaces as the index writes them: "Jesper  Mathiesen" is "Jesper Mathiesen".
-            return tuple(dict.fromkeys(" ".join(v.split()) for v in many(name, pattern=NAME_PATTERN)))
+            return tuple(dict.fromkeys(" ".join(v.split()) for v in many(name)))
 
         def integer(name: str, default: int, low: int, high: int) -> int:
             raw = one(name)

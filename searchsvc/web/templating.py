@@ -10,7 +10,7 @@ from datetime import date as Date
 from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
 
-from ..domain.attendance import clean_name
+from ..domain.attendance import clean_name, unlisted_notes
 from ..domain.calendar import MONTHS, WEEKDAYS
 from ..domain.decisions import DECISION_LABELS, split_attendance
 from ..domain.journal import kle_label
@@ -118,6 +118,7 @@ def init_app(app: Flask) -> None:
         **tables.FILTERS,
         # A member's name as the deltager filter knows it ("Doris Børger (A)": "Doris Børger").
         person_name=lambda name: clean_name(name) or name,
+        unlisted_notes=unlisted_notes,
     )
     app.jinja_env.globals.update(
         toggle_url=toggle_url,
