@@ -145,6 +145,8 @@ def test_api_page_and_feeds_take_the_filters(mehmet_index):
     Draft202012Validator({**spec, "$ref": "#/components/schemas/Item"}).validate(item)
     assert {"name": NAME, "absent": True} in item["participants"]
 
+    searched = client.get("/", query_string={"q": NAME.lower()}).get_data(as_text=True)
+    assert "deltager=Mehmet+Zeki+Dogru" in searched and "fravaer=Mehmet+Zeki+Dogru" in searched
     page = client.get("/", query_string={"deltager": NAME}).get_data(as_text=True)
     assert f"Deltager: {NAME}" in page                     # the chip
     assert 'name="deltager"' in page and 'name="fravaer"' in page   # the facets' boxes
