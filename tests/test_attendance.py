@@ -161,3 +161,13 @@ def test_api_page_and_feeds_take_the_filters(mehmet_index):
     assert nobody.status_code == 200 and "<script>" not in nobody.get_data(as_text=True).split("<main", 1)[1]
     bad = client.get("/api/search", query_string={"fravaer": "x" * 201})
     assert bad.status_code == 400 and bad.get_json()["param"] == "fravaer"
+
+
+def test_the_name_facets_list_the_most_frequent_and_the_chosen():
+    from searchsvc.search.facets import ParticipantFacet
+
+    counts = {f"Navn {i:03d}": 1000 - i for i in range(150)}
+    values = ParticipantFacet().values(counts, ["Navn 140", "Ingen Sådan"])
+    assert [v.value for v in values[:2]] == ["Navn 000", "Navn 001"]
+    assert len(values) == 102 and values[99].value == "Navn 099"
+    assert [(v.value, v.count, v.selected) for v in values[100:]] == [("Navn 140", 860, True), ("Ingen Sådan", 0, True)]

@@ -41,7 +41,8 @@ def test_json_document_shape(shared_sample_index):
     assert top["url"] == f"/items/{top['id']}"
     assert "<mark>Borgerdialog</mark>" in top["snippet"]
     assert top["score"] > 0
-    assert set(doc["facets"]) == {"municipality", "committee", "year", "decision", "kle", "status"}
+    assert set(doc["facets"]) == {"municipality", "committee", "year", "decision", "kle", "status",
+                                 "deltager", "fravaer"}
     assert top["status"] == "referat" and doc["facets"]["status"] == [{"value": "referat", "label": "Referat", "count": 2}]
     assert {"value": "15", "label": "Arbejdsmarked og beskæftigelsesindsats", "count": 1} in doc["facets"]["kle"]
 

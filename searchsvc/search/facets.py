@@ -38,6 +38,7 @@ class Facet:
     name: str = ""
     field: str = ""
     title: str = ""   # Danish heading for the page
+    limit: int | None = None   # at most this many values (the largest counts), besides the chosen
 
     def label(self, value: str) -> str:
         return value
@@ -48,7 +49,10 @@ class Facet:
 
     def values(self, counts: Mapping[str, int], selected: Iterable[str]) -> list[FacetValue]:
         chosen = set(selected)
-        values = [FacetValue(v, self.label(v), n, v in chosen) for v, n in self.order(counts) if n]
+        ordered = [(v, n) for v, n in self.order(counts) if n]
+        if self.limit is not None and len(ordered) > self.limit:
+            ordered = ordered[:self.limit] + [(v, n) for v, n in ordered[self.limit:] if v in chosen]
+        values = [FacetValue(v, self.label(v), n, v in chosen) for v, n in ordered]
         # A selected value with no matches stays visible, so it can be removed.
         values += [FacetValue(v, self.label(v), 0, True) for v in sorted(chosen - set(counts))]
         return values
@@ -119,12 +123,15 @@ class ParticipantFacet(Facet):
     """The members the item's meeting lists, present or absent (``domain/attendance.py``)."""
 
     name, field, title = "deltager", "deltager", "Deltager"
+    # Thousands of names where many municipalities are indexed: the most frequent only.
+    limit = 100
 
 
 class AbsentFacet(Facet):
     """The members noted absent for the item: Afbud, Fraværende, Ikke til stede."""
 
     name, field, title = "fravaer", "fravaer", "Fraværende"
+    limit = 100
 
 
 def facet_mask(table, facet: Facet, values: Iterable[str]):

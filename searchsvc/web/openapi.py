@@ -47,10 +47,12 @@ SEARCH_PARAMETERS = [
           {"type": "string", "enum": list(STATUS_LABELS)}),
     _many("deltager", "Only items of meetings that list one of these people, present or absent (the name "
                       "as the deltager facet gives it: the meeting's list of members and the item's "
-                      "attendance notes). Attendance notes are not searched as text.",
+                      "attendance notes). Attendance notes are not searched as text. Its facet "
+                      "lists the 100 most frequent names (and those chosen).",
           {"type": "string", "maxLength": 200}),
     _many("fravaer", "Only items for which one of these people is noted absent (Afbud, Fraværende, "
-                     "Ikke til stede, or absent in the meeting's list of members).",
+                     "Ikke til stede, or absent in the meeting's list of members). Its facet lists "
+                     "the 100 most frequent names (and those chosen).",
           {"type": "string", "maxLength": 200}),
     _one("journal", "A journal number, or a KLE prefix such as 15.04.",
          {"type": "string", "maxLength": 40, "pattern": r"^\s*[\wÆØÅæøå.\-]{1,40}\s*$"}),
