@@ -171,3 +171,19 @@ def test_the_name_facets_list_the_most_frequent_and_the_chosen():
     assert [v.value for v in values[:2]] == ["Navn 000", "Navn 001"]
     assert len(values) == 102 and values[99].value == "Navn 099"
     assert [(v.value, v.count, v.selected) for v in values[100:]] == [("Navn 140", 860, True), ("Ingen Sådan", 0, True)]
+
+
+def test_the_words_counted_while_parsing_are_the_indexed_text():
+    # The parsing processes count words for the compound dictionary (jobs/parsing.py):
+    # the same text the index holds, attendance notes left out as there.
+    from searchsvc.engine.schema import row_text
+    from searchsvc.jobs.parsing import item_text
+    from searchsvc.sources import read_source
+    from searchsvc.store.rows import item_row
+
+    path = sorted(require_corpus("greve").glob(glob.escape(ABSENT_MEETING) + "*.json"))[0]
+    items = [item for meeting in read_source(path, path.read_bytes(), municipality="Greve Kommune").meetings
+             for item in meeting.items]
+    assert any(item.attendance for item in items)
+    assert all(item_text(item) == row_text(item_row(item)) for item in items)
+    assert not any(NAME in item_text(item) for item in items if item.attendance and NAME not in item.title)

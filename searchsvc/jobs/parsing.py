@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import SourceConfig
+from ..domain.attendance import searchable_section
 from ..domain.model import Item
 from ..engine.analysis import word_counts
 from ..errors import ParseError, UnknownFormat
@@ -50,7 +51,8 @@ class Outcome:
 
 def item_text(item: Item) -> str:
     """An item's text as the index's ``row_text`` joins it from the item's store row."""
-    return "\n".join([item.title] + [s.text for s in item.sections] + item.attachments)
+    return "\n".join([item.title] + [searchable_section(s.heading, s.text) for s in item.sections]
+                     + item.attachments)
 
 
 def file_hash(data: bytes) -> str:
