@@ -140,10 +140,6 @@ class _KeepingWriter(SegmentWriter):
         codec.write_commit(self, [*segments, *self.extra_segments])
 
 
-# What forked indexing processes read (copy-on-write, never pickled).
-_FORKED: dict = {}
-
-
 def _index_rows(ix, rows: list[dict], dictionary: CompoundDictionary) -> tuple[list, dict[str, tuple[str, ...]]]:
     """Index rows into new segments of at most ``SEGMENT_POSTINGS`` postings each (not
     committed: the caller's commit lists them); the segments in row order, and the
@@ -178,12 +174,13 @@ def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs:
     context = multiprocessing.get_context("fork")
     bounds = [len(rows) * n // procs for n in range(procs + 1)]
     results = context.Queue()
-    _FORKED.update(rows=rows, dictionary=dictionary)
     processes = []
     try:
+        # A forked process inherits its arguments as they are in memory (copy-on-write):
+        # the rows are never pickled.
         processes = [context.Process(target=_segment_process, daemon=True,
-                                     args=(ix.storage.folder, ix.indexname, bounds[n], bounds[n + 1],
-                                           n, results, os.getpid()))
+                                     args=(ix.storage.folder, ix.indexname, rows, bounds[n], bounds[n + 1],
+                                           dictionary, n, results, os.getpid()))
                      for n in range(procs)]
         for process in processes:
             process.start()
@@ -202,20 +199,19 @@ def _write_segments(ix, rows: list[dict], dictionary: CompoundDictionary, procs:
             learned.update(written[1])
         return [segment for n in range(procs) for segment in segments[n]], learned
     finally:
-        _FORKED.clear()
         for process in processes:
             process.join(timeout=10)
             if process.is_alive():
                 process.kill()
 
 
-def _segment_process(folder: str, indexname: str, start: int, end: int, number: int,
-                     results, parent: int) -> None:
+def _segment_process(folder: str, indexname: str, rows: list[dict], start: int, end: int,
+                     dictionary: CompoundDictionary, number: int, results, parent: int) -> None:
     """One indexing process: rows[start:end] into new segments, reported on ``results``."""
     die_with_parent(parent)
     try:
         ix = whoosh_storage(Path(folder)).open_index(indexname)
-        results.put((number, _index_rows(ix, _FORKED["rows"][start:end], _FORKED["dictionary"]), None))
+        results.put((number, _index_rows(ix, rows[start:end], dictionary), None))
     except BaseException as error:  # reported to the parent, which stops the run
         results.put((number, None, f"{type(error).__name__}: {error}"))
 
