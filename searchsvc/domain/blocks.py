@@ -10,6 +10,7 @@ never "2020 - 565.000 kr."), even where a snippet joins the lines of a row or of
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,14 +47,8 @@ class Table:
 
     @property
     def text(self) -> str:
-        """The table as search reads it: a line per row, each cell followed by " |"."""
-        lines = []
-        for row in self.rows:
-            cells = [" ".join(cell.text.split()) for cell in row]
-            cells = [cell for cell in cells if cell]
-            if cells:
-                lines.append(CELL_SEPARATOR.join(cells) + CELL_END)
-        return "\n".join(lines)
+        """The table as search reads it (``table_text``)."""
+        return table_text([cell.text for cell in row] for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -76,6 +71,17 @@ Block = Paragraphs | Subheading | Table
 def blocks_text(blocks: list[Block]) -> str:
     """The search text of a section's blocks: each block's text, a blank line between them."""
     return "\n\n".join(text for block in blocks if (text := block.text.strip()))
+
+
+def table_text(rows: Iterable[Iterable[str]]) -> str:
+    """A table's text as search reads it, from its cells' texts: a line per row, each
+    non-empty cell (its whitespace collapsed) followed by " |"."""
+    lines = []
+    for row in rows:
+        cells = [cell for cell in (" ".join(text.split()) for text in row) if cell]
+        if cells:
+            lines.append(CELL_SEPARATOR.join(cells) + CELL_END)
+    return "\n".join(lines)
 
 
 def table_of(rows: list[list[Cell]], *, marked_header_rows: int = 0) -> Table:
@@ -149,6 +155,10 @@ def block_from_json(found: dict[str, Any]) -> Block:
 
 
 def json_blocks_text(blocks: list[dict[str, Any]]) -> str:
-    """The search text of blocks as stored (``blocks_text`` of them read back)."""
-    return blocks_text([block_from_json(block) for block in blocks])
+    """The search text of blocks as stored: ``blocks_text`` of them read back, read
+    straight from the JSON (every search reads it for the sections of its results)."""
+    texts = (table_text((str(cell.get("text", "")) for cell in row) for row in block.get("rows", []))
+             if block.get("type") == "table" else str(block.get("text", ""))
+             for block in blocks)
+    return "\n\n".join(stripped for text in texts if (stripped := text.strip()))
 
