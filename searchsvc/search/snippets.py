@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..domain.decisions import split_attendance
+from ..domain.attendance import searchable_section
 from ..domain.model import DECISION_HEADINGS, RESUME_HEADINGS
 from .query import Highlight
 
@@ -23,9 +23,6 @@ CONTEXT_BEFORE = 70
 
 # When matches tie, the decision and the summary say most about an item.
 _PREFERENCE = {heading: 3 for heading in DECISION_HEADINGS} | {h: 2 for h in RESUME_HEADINGS}
-# Sections of decisions (this committee's, and those the case met before), whose
-# attendance notes ("Afbud: NN") are left out of snippets.
-_DECISION_SECTIONS = (*DECISION_HEADINGS, "Sagens forløb")
 
 
 @dataclass(frozen=True)
@@ -53,9 +50,8 @@ def make_snippet(sections: list[dict], highlight: Highlight,
     """
     best: tuple[tuple, dict, str, list[_Match]] | None = None
     for position, section in enumerate(sections):
-        text = section["text"]
-        if section["heading"] in _DECISION_SECTIONS:
-            text = split_attendance(text)[0]  # who sent apologies is not what was decided
+        # Who sent apologies is not what was decided: the text as search reads it.
+        text = searchable_section(section["heading"], section["text"])
         if not text.strip() or section["heading"] == "Bilag":
             continue
         found = find_matches(text, highlight, analyze)
