@@ -86,6 +86,7 @@ Configuration file keys (TOML; relative paths resolve against its folder):
                slow_lane         false to run expensive searches in the workers (default true)
   [fetch]      pause, timeout, retries   between requests (0.5 s), per request (30 s), tries (3)
   [reindex]    max_removals      largest share of a source's items one run may remove (0.25)
+               parse_timeout     seconds one file may take to parse, 0 for no bound (120)
 """
 
 

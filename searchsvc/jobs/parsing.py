@@ -11,8 +11,6 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +19,9 @@ from ..domain.attendance import searchable_section
 from ..domain.model import Item
 from ..engine.analysis import word_counts
 from ..errors import ParseError, UnknownFormat
-from ..processes import die_with_parent
+from ..processes import can_fork
 from ..sources import MAX_FILE_BYTES, ParsedFile, detect_format, read_source, unknown_reason
+from .bounded import Handlers, run_bounded
 
 # Below this many files to parse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 16
@@ -98,12 +97,13 @@ def parse_file(candidate: Candidate) -> Outcome:
 
 
 def parse_all(candidates: list[Candidate], progress: Progress | None,
-              workers: int | None) -> list[Outcome]:
-    """Every candidate's outcome, in order: in worker processes when there are many.
+              workers: int | None, timeout: float | None = None) -> list[Outcome]:
+    """Every candidate's outcome, in order: in worker processes when there are many, or
+    when each file has a time bound (``timeout`` seconds; only a process can be stopped).
 
-    A worker process that dies (out of memory, a crash in a library) breaks the pool;
-    the files still to come are then parsed one process each, so that only a file that
-    kills its process fails, and it fails with that reason.
+    A file still parsing after ``timeout`` fails with that reason and keeps its items; a
+    worker process that dies (out of memory, a crash in a library) costs only its file,
+    which is parsed once more in a fresh process (``jobs/bounded.py``).
     """
     total = len(candidates)
     workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -114,26 +114,13 @@ def parse_all(candidates: list[Candidate], progress: Progress | None,
         if progress:
             progress(len(results), total)
 
-    if total < PARALLEL_THRESHOLD or workers <= 1:
+    if not can_fork() or (timeout is None and (total < PARALLEL_THRESHOLD or workers <= 1)):
         for candidate in candidates:
             done(parse_file(candidate))
         return results
-    try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
-            for outcome in pool.map(parse_file, candidates, chunksize=8):
-                done(outcome)
-    except BrokenProcessPool:
-        for candidate in candidates[len(results):]:
-            done(_parse_alone(candidate))
-    return results
-
-
-def _parse_alone(candidate: Candidate) -> Outcome:
-    """Parse one file in a process of its own."""
-    with ProcessPoolExecutor(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        try:
-            return pool.submit(parse_file, candidate).result()
-        except BrokenProcessPool:
-            return Outcome(candidate, hash="",
-                           error="the process parsing it died (out of memory, or a crash in a library)")
+    if total < PARALLEL_THRESHOLD:
+        workers = 1  # one process to bound the time; more would cost more than they save
+    handlers = Handlers[Candidate, Outcome](
+        overran=lambda c: Outcome(c, hash="", error=f"took longer than {timeout:g} s: skipped, its items kept"),
+        died=lambda c: Outcome(c, hash="", error="the process parsing it died (out of memory, or a crash in a library)"))
+    return run_bounded(parse_file, candidates, workers=workers, timeout=timeout, handlers=handlers, done=done)
