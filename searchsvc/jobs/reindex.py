@@ -35,7 +35,7 @@ from ..store.cases import update_threads
 from ..store.generations import DataDir
 from ..store.items import FileRecord, Store
 from ..store.rows import item_row
-from . import removals
+from . import removals, rereads
 from .discovery import Scan, scan
 from .parsing import Candidate, Outcome, Progress, parse_all
 
@@ -130,9 +130,12 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             if generation is live:
                 _repair(store, ix, report)
             discovered, candidates, unchanged_failures, found = _changed_files(config, manifest, report)
-            outcomes = parse_all(candidates, progress, workers)
             # A file in a folder that could not be listed is unseen, not gone.
             vanished = [path for path in manifest if path not in discovered and not found.unseen(path)]
+            if generation is live:  # an agenda whose minutes change or go is read again
+                again = rereads.read_again(store, manifest, found, candidates, vanished)
+                candidates, report.files_skipped = candidates + again, report.files_skipped - len(again)
+            outcomes = parse_all(candidates, progress, workers, timeout=config.parse_timeout or None)
             carry_from = previous if generation is not live else None
             try:
                 baseline = previous.manifest() if previous is not None else {}

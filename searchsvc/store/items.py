@@ -168,8 +168,22 @@ class Store:
         ids = [r[0] for r in self.db.execute("SELECT id FROM items WHERE source_path = ?", (path,))]
         self.db.execute("DELETE FROM items WHERE source_path = ?", (path,))
         self.db.execute("DELETE FROM meetings WHERE source_path = ?", (path,))
+        self.db.execute("DELETE FROM meeting_files WHERE path = ?", (path,))
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
         return ids
+
+    def sharing_meetings(self, paths: Iterable[str]) -> set[str]:
+        """The other files that hold a meeting one of these files holds (an agenda and
+        its minutes in separate files)."""
+        wanted = list(paths)
+        shared: set[str] = set()
+        for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
+            chunk = wanted[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            shared.update(row[0] for row in self.db.execute(
+                f"SELECT DISTINCT other.path FROM meeting_files AS mine JOIN meeting_files AS other"
+                f" ON other.meeting_id = mine.meeting_id WHERE mine.path IN ({marks})", chunk))
+        return shared - set(wanted)
 
     def claimed_elsewhere(self, path: str, meetings: Iterable[Meeting]) -> dict[str, str]:
         """The meetings another file already holds: meeting id -> that file.
@@ -198,9 +212,11 @@ class Store:
         old = {r[0] for r in self.db.execute("SELECT id FROM items WHERE source_path = ?", (path,))}
         self.db.execute("DELETE FROM items WHERE source_path = ?", (path,))
         self.db.execute("DELETE FROM meetings WHERE source_path = ?", (path,))
+        self.db.execute("DELETE FROM meeting_files WHERE path = ?", (path,))
         new: list[str] = []
         superseded: list[str] = []
         for meeting in meetings:
+            self.db.execute("INSERT OR IGNORE INTO meeting_files VALUES (?, ?)", (meeting.id, path))
             if meeting.kind == "dagsorden" and self.db.execute(
                     "SELECT 1 FROM meetings WHERE id = ? AND status = 'referat'", (meeting.id,)).fetchone():
                 superseded.extend(item.id for item in meeting.items)
@@ -235,6 +251,11 @@ class Store:
     def copy_file_items(self, other: Store, path: str) -> list[str]:
         """Copy one file's meetings and items from another store; the ids copied."""
         rows = other.db.execute("SELECT * FROM items WHERE source_path = ?", (path,)).fetchall()
+        try:
+            shared = other.db.execute("SELECT meeting_id, path FROM meeting_files WHERE path = ?", (path,)).fetchall()
+        except sqlite3.OperationalError:  # a store older than the table
+            shared = []
+        self.db.executemany("INSERT OR IGNORE INTO meeting_files VALUES (?, ?)", [tuple(row) for row in shared])
         for meeting in other.db.execute("SELECT * FROM meetings WHERE source_path = ?", (path,)).fetchall():
             columns = meeting.keys()  # by name: the other store may have fewer columns
             self.db.execute(

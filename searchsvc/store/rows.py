@@ -66,6 +66,14 @@ CREATE TABLE IF NOT EXISTS items (
     thread_id TEXT,                -- the case thread (domain/cases.py): its first item's id
     participants TEXT              -- JSON list of {"name", "absent"}: the meeting's members as the item's notes correct them
 );
+-- Every meeting each file holds, also those whose items another file's are: an agenda
+-- whose minutes are stored. When that file goes, the others are read again.
+CREATE TABLE IF NOT EXISTS meeting_files (
+    meeting_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, path)
+);
+CREATE INDEX IF NOT EXISTS meeting_files_path ON meeting_files (path);
 -- The Whoosh commit that holds exactly the committed items: readers open that one.
 CREATE TABLE IF NOT EXISTS state (
     name TEXT PRIMARY KEY,

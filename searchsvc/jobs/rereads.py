@@ -1,0 +1,44 @@
+"""Unchanged files that a run must read again: the other files of the meetings that a
+changed or vanished file holds.
+
+An agenda and its minutes may be separate files (Aarhus's agenda and minutes pages,
+Acadre's and SBSYS's exports, a FirstAgenda supplementary agenda): the minutes' items
+replace the agenda's, and the store remembers which files hold each meeting
+(``Store.sharing_meetings``). When the minutes file goes, or changes, the agenda file is
+read again in the same run, so that its items come back where the minutes no longer
+hold the meeting, instead of the meeting leaving the index until a ``--full`` run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..store.items import FileRecord, Store
+from .discovery import Scan
+from .parsing import Candidate
+
+
+def read_again(store: Store, manifest: dict[str, FileRecord], found: Scan, candidates: list[Candidate],
+               vanished: list[str]) -> list[Candidate]:
+    """The unchanged files that share a meeting with a candidate or a vanished file.
+
+    Their manifest records lose their hash, so that the run writes their items again
+    instead of passing them over as unchanged.
+    """
+    changing = [str(candidate.path) for candidate in candidates] + vanished
+    if not changing:
+        return []
+    sources = {str(path): source for path, source in found.files}
+    again = []
+    for path in sorted(store.sharing_meetings(changing)):
+        known = manifest.get(path)
+        if known is None or path not in sources:
+            continue  # vanished too, or no longer under a source
+        try:
+            stat = Path(path).stat()
+        except OSError:
+            continue  # gone since the scan: the next run removes it
+        again.append(Candidate(Path(path), sources[path], stat.st_size, stat.st_mtime_ns))
+        manifest[path] = replace(known, hash=None)
+    return again
