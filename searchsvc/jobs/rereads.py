@@ -1,5 +1,6 @@
-"""Unchanged files that a run must read again: the other files of the meetings that a
-changed or vanished file holds.
+"""Unchanged files that a run must look at again, because files beside them changed.
+
+The other files of the meetings that a changed or vanished file holds are read again.
 
 An agenda and its minutes may be separate files (Aarhus's agenda and minutes pages,
 Acadre's and SBSYS's exports, a FirstAgenda supplementary agenda): the minutes' items
@@ -7,6 +8,10 @@ replace the agenda's, and the store remembers which files hold each meeting
 (``Store.sharing_meetings``). When the minutes file goes, or changes, the agenda file is
 read again in the same run, so that its items come back where the minutes no longer
 hold the meeting, instead of the meeting leaving the index until a ``--full`` run.
+
+Minutes that an export read in this run names become its attachments: an eDoc export
+arriving after the PDFs it printed (and names) makes them parts of its meeting, whose
+items must not stay indexed beside the export's own until a ``--full`` run.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..sources.companions import ExportIndex
 from ..store.items import FileRecord, Store
 from .discovery import Scan
-from .parsing import Candidate
+from .parsing import Candidate, Outcome
 
 
 def read_again(store: Store, manifest: dict[str, FileRecord], found: Scan, candidates: list[Candidate],
@@ -42,3 +48,20 @@ def read_again(store: Store, manifest: dict[str, FileRecord], found: Scan, candi
         again.append(Candidate(Path(path), sources[path], stat.st_size, stat.st_mtime_ns))
         manifest[path] = replace(known, hash=None)
     return again
+
+
+def newly_attached(manifest: dict[str, FileRecord], exports: ExportIndex, outcomes: list[Outcome],
+                   vanished: list[str]) -> list[FileRecord]:
+    """The unchanged minutes that an export read in this run names, as attachments now."""
+    if not any(outcome.parsed is not None and outcome.parsed.named_files for outcome in outcomes):
+        return []
+    read = {str(outcome.candidate.path) for outcome in outcomes}
+    attached = []
+    for record in manifest.values():
+        if record.status != "ok" or record.path in read or record.path in vanished:
+            continue
+        export = exports.named_by(Path(record.path), scan=False)
+        if export is not None:
+            attached.append(replace(record, status="attachment", error=f"attachment named by {export.name}",
+                                    items=0))
+    return attached

@@ -173,16 +173,16 @@ class Store:
         return ids
 
     def sharing_meetings(self, paths: Iterable[str]) -> set[str]:
-        """The other files that hold a meeting one of these files holds (an agenda and
-        its minutes in separate files)."""
+        """The other files that hold a meeting whose items one of these files holds: the
+        agenda of minutes stored from a separate file."""
         wanted = list(paths)
         shared: set[str] = set()
         for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
             chunk = wanted[start:start + 500]
             marks = ", ".join("?" * len(chunk))
             shared.update(row[0] for row in self.db.execute(
-                f"SELECT DISTINCT other.path FROM meeting_files AS mine JOIN meeting_files AS other"
-                f" ON other.meeting_id = mine.meeting_id WHERE mine.path IN ({marks})", chunk))
+                f"SELECT DISTINCT other.path FROM meetings JOIN meeting_files AS other"
+                f" ON other.meeting_id = meetings.id WHERE meetings.source_path IN ({marks})", chunk))
         return shared - set(wanted)
 
     def claimed_elsewhere(self, path: str, meetings: Iterable[Meeting]) -> dict[str, str]:
