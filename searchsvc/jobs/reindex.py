@@ -132,9 +132,8 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             discovered, candidates, unchanged_failures, found = _changed_files(config, manifest, report)
             # A file in a folder that could not be listed is unseen, not gone.
             vanished = [path for path in manifest if path not in discovered and not found.unseen(path)]
-            if generation is live:  # an agenda whose minutes change or go is read again
-                again = rereads.read_again(store, manifest, found, candidates, vanished)
-                candidates, report.files_skipped = candidates + again, report.files_skipped - len(again)
+            again = rereads.read_again(store, manifest, found, candidates, vanished) if generation is live else []
+            candidates, report.files_skipped = candidates + again, report.files_skipped - len(again)
             outcomes = parse_all(candidates, progress, workers, timeout=config.parse_timeout or None)
             carry_from = previous if generation is not live else None
             try:
@@ -255,6 +254,12 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
         for path in vanished:
             removed.update(store.forget_file(path))
             changed_sources.append(path)
+        for record in rereads.newly_attached(manifest, exports, outcomes, vanished):  # before the export
+            removed.update(store.replace_file_items(record.path, []).removed)
+            changed_sources.append(record.path)
+            store.record_file(record)
+            _count_not_ok(record, report)
+            report.files_skipped -= 1
         for record in unseen or []:
             assert carry_from is not None
             store.record_file(replace(record, items=_carry_items(carry_from, store, record.path, add_rows)))
@@ -268,12 +273,11 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
                 fields: dict = dict(path=path, municipality=source.municipality_of(outcome.candidate.path),
                                     format=source.format, size=outcome.candidate.size,
                                     mtime_ns=outcome.candidate.mtime_ns, hash=outcome.hash, parsed_at=now)
-                # Minutes named by an export are its attachments, not minutes of their own
-                # (eDoc's printed PDFs would double its items); only files that are not
-                # minutes make the index read the exports beside them.
-                export = exports.named_by(outcome.candidate.path, scan=outcome.parsed is None)
-                if outcome.parsed is not None and outcome.parsed.named_files:
-                    export = None  # an export is minutes, whoever names it
+                # Minutes named by an export (read in this run or lying beside them) are its
+                # attachments (eDoc's printed PDFs would double its items); an export is
+                # minutes, whoever names it.
+                is_export = outcome.parsed is not None and bool(outcome.parsed.named_files)
+                export = None if is_export else exports.named_by(outcome.candidate.path)
                 if export is not None or outcome.unknown is not None:
                     status = "attachment" if export is not None else "unknown"
                     reason = f"attachment named by {export.name}" if export is not None else outcome.unknown
