@@ -128,6 +128,22 @@ def test_a_changed_released_date_fetches_the_meeting_again(config, portal, greve
     assert "ferskvandsfisk" in (folder_of(config) / greve_files[3].name).read_text("utf-8")
 
 
+def test_a_moved_meeting_leaves_one_file_even_without_the_state(config, portal, greve_files):
+    """The state file lost (deleted, unreadable), then a meeting moved to another hour:
+    its file under the old name goes, as when the state names it (found by
+    bench/reliability/fetchkills.py: the meeting was left in two files)."""
+    run(config)
+    (folder_of(config) / ".fetch-state.json").unlink()
+    document = json.loads(greve_files[5].read_bytes())
+    dato = document["Moede"]["Dato"]
+    moved = dato[:11] + f"{(int(dato[11:13]) + 1) % 24:02d}" + dato[13:]
+    portal.change(document["Id"], f'"{dato}"', f'"{moved}"')
+    assert run(config).failures == []
+    files = [name for name in meeting_files(config) if name.endswith(f"_{document['Id']}.json")]
+    assert len(files) == 1 and moved[:13] in files[0]
+    assert len(meeting_files(config)) == 15
+
+
 @pytest.mark.parametrize("fault, reason", [
     ("500", "HTTP 500 (2 attempts)"),
     ("timeout", "no answer within 0.4 s (timeout) (2 attempts)"),

@@ -228,6 +228,11 @@ def _download(source: SourceConfig, portal: PortalClient, meeting: ListedMeeting
     previous = state.meetings.get(meeting.id)
     if previous and previous["file"] != name:  # the meeting moved or was renamed
         (source.path / previous["file"]).unlink(missing_ok=True)
+    # Its file under an earlier name that the state does not know (a lost state file):
+    # the meeting's id ends every name it was written under.
+    for other in source.path.glob(f"*_{meeting.id}.json"):
+        if other.name != name:
+            other.unlink(missing_ok=True)
     state.meetings[meeting.id] = {
         "file": name, "released": meeting.released, "kind": meeting.kind,
         "fetched": datetime.now(UTC).isoformat(timespec="seconds"),
