@@ -103,7 +103,8 @@ class Campaign:
         for _ in range(min(add, len(self.reserve))):
             changed.add(self.portal.add(self.reserve.pop().read_bytes()))
         ids = sorted(self.portal.documents)
-        for meeting_id in self.rng.sample(ids, correct):
+        headed = [i for i in ids if b"</h3>" in self.portal.documents[i]]
+        for meeting_id in self.rng.sample(headed, min(correct, len(headed))):
             self.corrections += 1
             self.portal.change(meeting_id, "</h3>", f"</h3><p>Rettelse {self.corrections}.</p>")
             changed.add(meeting_id)
