@@ -1,5 +1,5 @@
-"""A parser process that dies does not stop the reindex: the files it held are parsed
-again, one process each, and only a file that kills its process would fail."""
+"""A parser process that dies does not stop the reindex: the file it held is parsed
+again in a fresh process, and only a file that kills its process twice would fail."""
 
 from __future__ import annotations
 
