@@ -77,3 +77,18 @@ def test_a_pdf_the_export_does_not_name_stays_minutes(tmp_path):
     report = reindex(config, workers=1)
     assert (report.files_attached, report.files_skipped) == (0, 1)
     assert report.failures and report.failures[0][0] == str(folder / EDOC)   # the same meeting twice
+
+
+def test_a_pdf_whose_export_goes_is_minutes_again(tmp_path):
+    folder = tmp_path / "edoc"
+    folder.mkdir()
+    (folder / PRINTED).write_bytes(printed_minutes())
+    export = folder / EDOC
+    shutil.copy(require_corpus("os2dagsorden", EDOC), export)
+    config = load_config(write_config(tmp_path, [(folder, "Ballerup Kommune")]))
+    first = reindex(config, workers=1)
+    assert (first.failures, first.files_attached, len(searchable(config))) == ([], 1, 8)
+    export.unlink()
+    report = reindex(config, workers=1, allow_removals=True)
+    assert (report.failures, report.files_attached, report.files_parsed) == ([], 0, 1)
+    assert len(searchable(config)) == 2    # the printed PDF's two items, as minutes

@@ -2,13 +2,13 @@
 
 Incremental by default: files whose size and modification time are unchanged are not
 read; files whose content hash is unchanged are not parsed; a changed file replaces its
-items; a vanished file removes them. A file that fails to read or parse is reported,
-keeps the items of its last good version, and is read again on the next run. A meeting
-belongs to one file: a copy of it in a second file is reported as a duplicate, not
-indexed twice. A folder that cannot be listed is an error and its files keep their
-items; a run that would remove more than a configured share of a source's items stops
-before writing (``jobs/removals.py``). ``full=True`` rebuilds everything into a new
-generation that goes live only when complete.
+items; a vanished file removes them (unchanged files beside it may be read again:
+``jobs/rereads.py``). A file that fails to read or parse is reported, keeps the items of
+its last good version, and is read again on the next run. A meeting belongs to one
+file: a copy of it in a second file is reported as a duplicate, not indexed twice. A
+folder that cannot be listed is an error and its files keep their items; a run that
+would remove more than a configured share of a source's items stops before writing
+(``jobs/removals.py``). ``full=True`` rebuilds into a new generation, live when complete.
 """
 
 from __future__ import annotations
@@ -101,9 +101,7 @@ def reindex(config: Config, *, full: bool = False, progress: Progress | None = N
             reason = f"{datadir.path}: {os.strerror(errno.ENOSPC)}"  # SQLite says "database or disk is full"
         else:
             reason = f"{datadir.path}: {error}"
-        raise IndexWriteError(
-            f"reindex stopped, {reason}; searches still see the last complete reindex"
-        ) from error
+        raise IndexWriteError(f"reindex stopped, {reason}; searches still see the last complete reindex") from error
 
 
 def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress | None,
@@ -132,8 +130,9 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             discovered, candidates, unchanged_failures, found = _changed_files(config, manifest, report)
             # A file in a folder that could not be listed is unseen, not gone.
             vanished = [path for path in manifest if path not in discovered and not found.unseen(path)]
-            again = rereads.read_again(store, manifest, found, candidates, vanished) if generation is live else []
-            candidates, report.files_skipped = candidates + again, report.files_skipped - len(again)
+            again, skipped = (rereads.read_again(store, manifest, found, candidates, vanished, unchanged_failures)
+                              if generation is live else ([], 0))
+            candidates, report.files_skipped = candidates + again, report.files_skipped - skipped
             outcomes = parse_all(candidates, progress, workers, timeout=config.parse_timeout or None)
             carry_from = previous if generation is not live else None
             try:
@@ -259,7 +258,7 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
             changed_sources.append(record.path)
             store.record_file(record)
             _count_not_ok(record, report)
-            report.files_skipped -= 1
+            report.files_skipped -= 1  # counted unchanged before the export was read
         for record in unseen or []:
             assert carry_from is not None
             store.record_file(replace(record, items=_carry_items(carry_from, store, record.path, add_rows)))

@@ -11,11 +11,14 @@ hold the meeting, instead of the meeting leaving the index until a ``--full`` ru
 
 Minutes that an export read in this run names become its attachments: an eDoc export
 arriving after the PDFs it printed (and names) makes them parts of its meeting, whose
-items must not stay indexed beside the export's own until a ``--full`` run.
+items must not stay indexed beside the export's own until a ``--full`` run. The other
+way round, the attachments beside an export that changed or went are read again: what
+no export names any more is minutes again (or a file of unknown format).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,28 +29,41 @@ from .parsing import Candidate, Outcome
 
 
 def read_again(store: Store, manifest: dict[str, FileRecord], found: Scan, candidates: list[Candidate],
-               vanished: list[str]) -> list[Candidate]:
-    """The unchanged files that share a meeting with a candidate or a vanished file.
+               vanished: list[str], not_minutes: list[FileRecord]) -> tuple[list[Candidate], int]:
+    """The unchanged files to read again, and how many of them were counted unchanged.
 
     Their manifest records lose their hash, so that the run writes their items again
-    instead of passing them over as unchanged.
+    instead of passing them over as unchanged; those among ``not_minutes`` (the
+    unchanged files that are no minutes) leave it.
     """
     changing = [str(candidate.path) for candidate in candidates] + vanished
     if not changing:
-        return []
+        return [], 0
     sources = {str(path): source for path, source in found.files}
     again = []
-    for path in sorted(store.sharing_meetings(changing)):
+    for path in sorted(store.sharing_meetings(changing) | _attachments_beside(manifest, changing)):
         known = manifest.get(path)
-        if known is None or path not in sources:
-            continue  # vanished too, or no longer under a source
+        if known is None or path not in sources or path in changing:
+            continue  # vanished too, or no longer under a source, or read anyway
         try:
             stat = Path(path).stat()
         except OSError:
             continue  # gone since the scan: the next run removes it
         again.append(Candidate(Path(path), sources[path], stat.st_size, stat.st_mtime_ns))
         manifest[path] = replace(known, hash=None)
-    return again
+    reread = {str(candidate.path) for candidate in again}
+    not_minutes[:] = [record for record in not_minutes if record.path not in reread]
+    return again, sum(1 for path in reread if manifest[path].status == "ok")
+
+
+def _attachments_beside(manifest: dict[str, FileRecord], changing: list[str]) -> set[str]:
+    """The attachments in the folders of exports that changed or went: the export may no
+    longer name them (then they are minutes, or files of unknown format, again)."""
+    folders = {os.path.dirname(path) + os.sep for path in changing if path.lower().endswith(".xml")}
+    if not folders:
+        return set()
+    return {path for path, record in manifest.items()
+            if record.status == "attachment" and any(path.startswith(folder) for folder in folders)}
 
 
 def newly_attached(manifest: dict[str, FileRecord], exports: ExportIndex, outcomes: list[Outcome],
