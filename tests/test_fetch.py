@@ -144,6 +144,14 @@ def test_a_moved_meeting_leaves_one_file_even_without_the_state(config, portal, 
     assert len(meeting_files(config)) == 15
 
 
+def test_a_killed_runs_half_written_file_is_removed(config, portal):
+    folder_of(config).mkdir(parents=True)
+    stale = folder_of(config) / ".Byråd_2022-01-14_x.json.tmp"   # as a SIGKILL mid-write leaves it
+    stale.write_bytes(b'{"Id": "half a')
+    assert run(config).failures == []
+    assert not stale.exists() and len(meeting_files(config)) == 15
+
+
 @pytest.mark.parametrize("fault, reason", [
     ("500", "HTTP 500 (2 attempts)"),
     ("timeout", "no answer within 0.4 s (timeout) (2 attempts)"),

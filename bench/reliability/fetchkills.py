@@ -19,7 +19,8 @@ while it reindexes (up to the length of the last uninterrupted run). After the k
 and after the next, uninterrupted ``searchsvc reindex --fetch``:
 
 - the folder holds exactly one file per published meeting, byte for byte what the
-  portal serves now (nothing lost, nothing stale, nothing doubled);
+  portal serves now (nothing lost, nothing stale, nothing doubled), and no temporary
+  file the kill left;
 - the index holds exactly the items that parsing the portal's documents gives.
 
 Usage (about 5 minutes on 2 cores with the defaults):
@@ -232,6 +233,8 @@ def run_trial(campaign: Campaign, trial: Trial) -> None:
             trial.problems.append(f"meeting {meeting_id} in two files after the next run")
         on_disk[meeting_id] = body
     trial.published = len(served)
+    if left := len(list(campaign.folder.glob(".*.tmp"))):
+        trial.problems.append(f"{left} temporary files left after the next run")
     missing = sorted(set(served) - set(on_disk))
     stale = sorted(i for i in served.keys() & on_disk.keys() if served[i] != on_disk[i])
     if missing or stale or set(on_disk) - set(served):

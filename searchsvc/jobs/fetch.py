@@ -126,6 +126,8 @@ def fetch(config: Config, *, sources: list[str] | None = None, since: date | Non
             continue
         source.path.mkdir(parents=True, exist_ok=True)
         with _lock(source.path):
+            for stale in source.path.glob(".*.tmp"):  # a killed run's half-written file
+                stale.unlink(missing_ok=True)
             _fetch_source(source, portal, summary, report, since=since, dry_run=False, progress=progress)
     report.seconds = time.monotonic() - started
     return report
