@@ -2,13 +2,13 @@
 
 Incremental by default: files whose size and modification time are unchanged are not
 read; files whose content hash is unchanged are not parsed; a changed file replaces its
-items; a vanished file removes them (unchanged files beside it may be read again:
-``jobs/rereads.py``). A file that fails to read or parse is reported, keeps the items of
-its last good version, and is read again on the next run. A meeting belongs to one
-file: a copy of it in a second file is reported as a duplicate, not indexed twice. A
-folder that cannot be listed is an error and its files keep their items; a run that
-would remove more than a configured share of a source's items stops before writing
-(``jobs/removals.py``). ``full=True`` rebuilds into a new generation, live when complete.
+items; a vanished file removes them (files beside it may be read again: ``jobs/rereads.py``).
+A file that fails to read or parse is reported, keeps the items of its last good version,
+and is read again on the next run. A meeting belongs to one file: a copy of it in a second
+file is reported as a duplicate, not indexed twice. A folder that cannot be listed is an
+error and its files keep their items; a run that would remove more than a configured share
+of a source's items stops before writing (``jobs/removals.py``). ``full=True`` rebuilds
+into a new generation, live when complete.
 """
 
 from __future__ import annotations
@@ -130,9 +130,9 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             discovered, candidates, unchanged_failures, found = _changed_files(config, manifest, report)
             # A file in a folder that could not be listed is unseen, not gone.
             vanished = [path for path in manifest if path not in discovered and not found.unseen(path)]
-            again, skipped = (rereads.read_again(store, manifest, found, candidates, vanished, unchanged_failures)
-                              if generation is live else ([], 0))
-            candidates, report.files_skipped = candidates + again, report.files_skipped - skipped
+            if generation is live:  # unchanged files that changes beside them concern
+                candidates, report.files_skipped = rereads.read_again(store, manifest, found, candidates, vanished,
+                                                                      unchanged_failures, report.files_skipped)
             outcomes = parse_all(candidates, progress, workers, timeout=config.parse_timeout or None)
             carry_from = previous if generation is not live else None
             try:
@@ -253,10 +253,8 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
         for path in vanished:
             removed.update(store.forget_file(path))
             changed_sources.append(path)
-        for record in rereads.newly_attached(manifest, exports, outcomes, vanished):  # before the export
-            removed.update(store.replace_file_items(record.path, []).removed)
+        for record in rereads.attach_named(store, manifest, exports, outcomes, vanished, removed):  # before the export
             changed_sources.append(record.path)
-            store.record_file(record)
             _count_not_ok(record, report)
             report.files_skipped -= 1  # counted unchanged before the export was read
         for record in unseen or []:
@@ -272,9 +270,8 @@ def _apply(store: Store, ix, manifest: dict[str, FileRecord], outcomes: list[Out
                 fields: dict = dict(path=path, municipality=source.municipality_of(outcome.candidate.path),
                                     format=source.format, size=outcome.candidate.size,
                                     mtime_ns=outcome.candidate.mtime_ns, hash=outcome.hash, parsed_at=now)
-                # Minutes named by an export (read in this run or lying beside them) are its
-                # attachments (eDoc's printed PDFs would double its items); an export is
-                # minutes, whoever names it.
+                # Minutes named by an export are its attachments (eDoc's printed PDFs would double its
+                # items); an export is minutes, whoever names it.
                 is_export = outcome.parsed is not None and bool(outcome.parsed.named_files)
                 export = None if is_export else exports.named_by(outcome.candidate.path)
                 if export is not None or outcome.unknown is not None:

@@ -29,8 +29,9 @@ from .parsing import Candidate, Outcome
 
 
 def read_again(store: Store, manifest: dict[str, FileRecord], found: Scan, candidates: list[Candidate],
-               vanished: list[str], not_minutes: list[FileRecord]) -> tuple[list[Candidate], int]:
-    """The unchanged files to read again, and how many of them were counted unchanged.
+               vanished: list[str], not_minutes: list[FileRecord], unchanged: int) -> tuple[list[Candidate], int]:
+    """The candidates with the unchanged files to read again added, and the count of
+    unchanged files without them.
 
     Their manifest records lose their hash, so that the run writes their items again
     instead of passing them over as unchanged; those among ``not_minutes`` (the
@@ -38,7 +39,7 @@ def read_again(store: Store, manifest: dict[str, FileRecord], found: Scan, candi
     """
     changing = [str(candidate.path) for candidate in candidates] + vanished
     if not changing:
-        return [], 0
+        return candidates, unchanged
     sources = {str(path): source for path, source in found.files}
     again = []
     for path in sorted(store.sharing_meetings(changing) | _attachments_beside(manifest, changing)):
@@ -53,7 +54,7 @@ def read_again(store: Store, manifest: dict[str, FileRecord], found: Scan, candi
         manifest[path] = replace(known, hash=None)
     reread = {str(candidate.path) for candidate in again}
     not_minutes[:] = [record for record in not_minutes if record.path not in reread]
-    return again, sum(1 for path in reread if manifest[path].status == "ok")
+    return candidates + again, unchanged - sum(1 for path in reread if manifest[path].status == "ok")
 
 
 def _attachments_beside(manifest: dict[str, FileRecord], changing: list[str]) -> set[str]:
@@ -66,9 +67,10 @@ def _attachments_beside(manifest: dict[str, FileRecord], changing: list[str]) ->
             if record.status == "attachment" and any(path.startswith(folder) for folder in folders)}
 
 
-def newly_attached(manifest: dict[str, FileRecord], exports: ExportIndex, outcomes: list[Outcome],
-                   vanished: list[str]) -> list[FileRecord]:
-    """The unchanged minutes that an export read in this run names, as attachments now."""
+def attach_named(store: Store, manifest: dict[str, FileRecord], exports: ExportIndex, outcomes: list[Outcome],
+                 vanished: list[str], removed: set[str]) -> list[FileRecord]:
+    """Record the unchanged minutes that an export read in this run names as its
+    attachments, their items gone (added to ``removed``); return their records."""
     if not any(outcome.parsed is not None and outcome.parsed.named_files for outcome in outcomes):
         return []
     read = {str(outcome.candidate.path) for outcome in outcomes}
@@ -80,4 +82,6 @@ def newly_attached(manifest: dict[str, FileRecord], exports: ExportIndex, outcom
         if export is not None:
             attached.append(replace(record, status="attachment", error=f"attachment named by {export.name}",
                                     items=0))
+            removed.update(store.replace_file_items(record.path, []).removed)
+            store.record_file(attached[-1])
     return attached
