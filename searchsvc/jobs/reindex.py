@@ -38,6 +38,7 @@ from ..store.rows import item_row
 from . import removals, rereads
 from .discovery import Scan, scan
 from .parsing import Candidate, Outcome, Progress, parse_all
+from .repair import repair
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _reindex(config: Config, datadir: DataDir, *, full: bool, progress: Progress
             report.warnings.append(f"rebuilt in full: {reason}")
         try:
             if generation is live:
-                _repair(store, ix, report)
+                report.warnings += repair(store, ix)
             discovered, candidates, unchanged_failures, found = _changed_files(config, manifest, report)
             # A file in a folder that could not be listed is unseen, not gone.
             vanished = [path for path in manifest if path not in discovered and not found.unseen(path)]
@@ -383,29 +384,3 @@ def _carry_items(old: Store, new: Store, path: str, add_rows: list[dict]) -> int
     ids = new.copy_file_items(old, path)
     add_rows.extend(new.items(ids).values())
     return len(ids)
-
-
-def _repair(store: Store, ix, report: ReindexReport) -> None:
-    """Make the index agree with the store after an interrupted run.
-
-    First drop index commits that the store never recorded (a run killed between the
-    index commit and the store commit), then fix any remaining difference in ids.
-    """
-    commit = store.index_commit()
-    dropped = indexer.roll_back(ix, commit) if commit is not None else 0
-    if dropped:
-        report.warnings.append(
-            "repaired the index after an interrupted run: went back to the commit the store records"
-        )
-    stored, indexed = store.item_ids(), indexer.indexed_ids(ix)
-    missing, extra = sorted(stored - indexed), sorted(indexed - stored)
-    if not missing and not extra:
-        return
-    rows = list(store.items(missing).values())
-    with store.transaction():
-        indexer.write_changes(ix, remove_ids=extra + missing, add_rows=rows)
-        store.set_index_commit(indexer.latest_commit(ix))
-    indexer.drop_old_commits(ix)
-    report.warnings.append(
-        f"repaired the index after an interrupted run: {len(missing)} items added, {len(extra)} removed"
-    )
