@@ -200,6 +200,12 @@ class _Pool:
         self.values += b"".join(values)
         self.value_ends.extend(ends)
 
+    def add(self, posting: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """Add one posting (field, term, docnum, weight, value): Whoosh's merge of a
+        segment with deletions into a new one (``add_reader``) adds them so."""
+        fieldname, tbytes, docnum, weight, vbytes = posting
+        self.add_postings(fieldname, docnum, [(tbytes, None, weight, vbytes)])
+
     def sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], list[int], list[float], list[bytes]]]:
         """Each (field, term) with its postings' docnums, weights and values in document
         order, in the order Whoosh's pool sorts them. Empties the pool."""
