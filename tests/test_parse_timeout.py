@@ -2,7 +2,7 @@
 a time bound ([reindex] parse_timeout); past it the file fails with that reason, keeps
 its items, and the other files are indexed.
 
-The stuck parse is real: a 40 KB PDF whose one page draws five million one-letter
+The stuck parse is real: a 50 KB PDF whose one page draws five million one-letter
 strings, compressed, which pypdf reads for minutes (about 30 microseconds a string
 here), as a decompression bomb would keep any reader busy.
 """
