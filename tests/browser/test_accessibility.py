@@ -18,8 +18,7 @@ from urllib.parse import quote, urlencode
 from urllib.request import urlopen
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Watched, _unavailable
-
+from browsers import Watched, unavailable
 from helpers import start_server, stop_server
 
 pytestmark = pytest.mark.browser
@@ -37,23 +36,10 @@ RUN_AXE = """async () => {
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     if not AXE.exists():
-        _unavailable(f"{AXE} is missing (tests/browser/vendor/axe-core/README.md says where it comes from)")
+        unavailable(f"{AXE} is missing (tests/browser/vendor/axe-core/README.md says where it comes from)")
     return AXE.read_text("utf-8")
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +81,9 @@ def page_types(base: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_axe_finds_no_violations(axe_source, chromium, danish_server, width):
+def test_axe_finds_no_violations(axe_source, browser, danish_server, width):
     # Phone width as a phone has it (touch, mobile viewport); scale 1 keeps it quick.
-    context = chromium.new_context(viewport=WIDTHS[width], locale="da-DK",
+    context = browser.new_context(viewport=WIDTHS[width], locale="da-DK",
                                    **({"is_mobile": True, "has_touch": True} if width < 600 else {}))
     watched = Watched(context.new_page())
     found: dict[str, list] = {}

@@ -7,70 +7,23 @@ Outside CI these tests skip when Chromium or Playwright is missing; under CI=tru
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
+from browsers import SCREENSHOTS, Watched
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-IN_CI = os.environ.get("CI") == "true"
 
 ITEM_30_TITLE = "Status på implementering af det digitale jobcenter"
 ITEM_31_TITLE = "Ekspertgruppens anbefalinger vedrørende fremtidens beskæftigelsesindsats"
 
-# Recorded in the page before any of its own scripts run: CSP violations the console may not show.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 
 
-def _unavailable(reason: str):
-    if IN_CI:
-        pytest.fail(f"{reason}, and CI=true requires the browser tests to run")
-    pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
-class Watched:
-    """A page with its console errors, uncaught exceptions and CSP violations recorded."""
-
-    def __init__(self, page) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        page.add_init_script(WATCH_CSP)
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-
-    def check(self) -> None:
-        violations = self.page.evaluate("window.__cspViolations || []")
-        assert violations == [], violations
-        assert self.errors == [], self.errors
-
-    def shot(self, name: str, full_page: bool = True) -> None:
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture

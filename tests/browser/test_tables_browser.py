@@ -7,40 +7,17 @@ when Chromium or Playwright is missing; under CI=true they fail.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from browsers import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 # Frederiksberg 2021-05-03 item 34: a two-column budget table and a ten-column one.
 HANDLEPLAN = "/items/frederiksberg-kommune-2021-05-03-34-410ca1f1"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}, and CI=true requires the browser tests to run")
-    pytest.skip(reason)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
