@@ -24,6 +24,7 @@ from .analysis import danish_analyzer
 from .columns import DocTable, PostingCache, SegmentArrays, Vocabulary
 from .compounds import DICTIONARY_FILE, CompoundDictionary
 from .evaluate import Evaluator
+from .lemmas import load_lemmas
 from .lexicon import LEXICON_FILE, Lexicon
 from .nodes import Node
 from .schema import WHOOSH_DIR, whoosh_storage
@@ -84,6 +85,9 @@ class IndexReader:
 
     def __init__(self, generation: Path) -> None:
         self.generation = generation
+        # The lemma data that reading queries needs, loaded now: not by the first
+        # search, whose time budget (the extras) it would spend.
+        load_lemmas()
         try:
             self.ix = whoosh_storage(generation / WHOOSH_DIR).open_index()
         except whoosh_index.EmptyIndexError as error:

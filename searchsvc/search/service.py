@@ -25,7 +25,6 @@ from pathlib import Path
 
 from ..config import Config
 from ..domain.model import ID_PATTERN
-from ..engine.lemmas import load_lemmas
 from ..engine.reader import IndexReader, Snapshot, index_exists
 from ..errors import IndexMissing, IndexUnreadable, NotFound, is_damage
 from ..lru import LRUCache
@@ -149,11 +148,9 @@ class SearchService:
         self.results.clear()
 
     def prepare(self) -> None:
-        """Load the lemma data and open the current view (its columns, lexicon and
-        spelling index), so that a new server process's first request does not pay for
-        them (the lemma data alone took 3 s). The view is not opened before the first
-        reindex."""
-        load_lemmas()
+        """Open the current view (the lemma data, its columns, lexicon and spelling
+        index), so that a new server process's first request does not pay for them (the
+        lemma data alone took 3 s). Does nothing before the first reindex."""
         try:
             self.view()
         except IndexMissing:
