@@ -8,10 +8,11 @@ tokens compared with those words.
 One file per generation, ``lexicon.npz``, replaced as a whole (write, then rename) by
 each commit that brings words not in it yet, right after the index commit and before
 the item store names that commit (which is when searches start to read it), so that
-any snapshot a search reads finds all its words here. Words are never taken out: a word of a removed
-item only makes a query's word list a little longer. Three sorted arrays of UTF-8
-strings and a form-to-words table, all numpy, so that a lookup is a binary search in C
-and adding a meeting's few new words merges arrays instead of looping over all words.
+any snapshot a search reads finds all its words here. Words are never taken out: a
+word of a removed item only makes a query's word list a little longer. Two sorted
+arrays of UTF-8 strings (words, forms) and a form-to-words table, all numpy, so that a
+lookup is a binary search in C and adding a meeting's few new words merges arrays
+instead of looping over all words.
 
 Words are lowercase and NFC, as the analyser's filters leave them; words longer than
 ``MAX_BYTES`` (no real word: long digit runs, glued-together strings) are left out, so
