@@ -1,4 +1,5 @@
-"""The browser the browser tests share: one Chromium per test session."""
+"""The browser the browser tests share: one Chromium per test module (a Playwright
+session left open would stop the next module that starts its own, as test_hostile_web does)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from browsers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, unavailable
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
