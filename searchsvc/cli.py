@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .config import Config, load_config
+from .config import CONFIG_KEYS, Config, load_config
 from .errors import ConfigError, FetchLocked, IndexLocked, IndexMissing, IndexUnreadable, QueryError, SearchsvcError
 
 # The library is imported inside each command that needs it: `reindex` runs from cron
@@ -64,30 +64,6 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except IndexUnreadable as error:
             raise click.ClickException(str(error)) from None
-
-
-# Every key of the configuration file, for ``searchsvc --help`` (config.py reads them).
-CONFIG_KEYS = """\b
-Configuration file keys (TOML; relative paths resolve against its folder):
-  [index]      path              index and item store folder (default "index")
-  [[sources]]  path              a folder of minutes (searched recursively) or one file
-               municipality      the municipality the files belong to (required)
-               format            "auto" (default) or one reader's name
-               portal            "auto" or the publication portal's address (fetch)
-               since             first meeting date to fetch, e.g. "2020-01-01"
-               committees        committee names to fetch (default: all)
-               municipalities    {"file name pattern" = "municipality"} for mixed exports
-               follow_symlinks   true to follow symbolic links (default false)
-  [server]     host, port        where serve listens (default 127.0.0.1, 5000)
-               threads, workers  threads per process (8), processes (one per core)
-               request_timeout   seconds a client has to send a request (10)
-               public_url        the site's address, for absolute links in feeds
-               access_log        "-" standard output (default), "off", or a file
-               slow_lane         false to run expensive searches in the workers (default true)
-  [fetch]      pause, timeout, retries   between requests (0.5 s), per request (30 s), tries (3)
-  [reindex]    max_removals      largest share of a source's items one run may remove (0.25)
-               parse_timeout     seconds one file may take to parse, 0 for no bound (120)
-"""
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=CONFIG_KEYS)

@@ -286,3 +286,28 @@ def _public_url(file: Path, value: object) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise problem
     return value.rstrip("/")
+
+
+# Every key this module reads, as ``searchsvc --help`` lists them (keep in step with
+# ``load_config``).
+CONFIG_KEYS = """\b
+Configuration file keys (TOML; relative paths resolve against its folder):
+  [index]      path              index and item store folder (default "index")
+  [[sources]]  path              a folder of minutes (searched recursively) or one file
+               municipality      the municipality the files belong to (required)
+               format            "auto" (default) or one reader's name
+               portal            "auto" or the publication portal's address (fetch)
+               since             first meeting date to fetch, e.g. "2020-01-01"
+               committees        committee names to fetch (default: all)
+               municipalities    {"file name pattern" = "municipality"} for mixed exports
+               follow_symlinks   true to follow symbolic links (default false)
+  [server]     host, port        where serve listens (default 127.0.0.1, 5000)
+               threads, workers  threads per process (8), processes (one per core)
+               request_timeout   seconds a client has to send a request (10)
+               public_url        the site's address, for absolute links in feeds
+               access_log        "-" standard output (default), "off", or a file
+               slow_lane         false to run expensive searches in the workers (default true)
+  [fetch]      pause, timeout, retries   between requests (0.5 s), per request (30 s), tries (3)
+  [reindex]    max_removals      largest share of a source's items one run may remove (0.25)
+               parse_timeout     seconds one file may take to parse, 0 for no bound (120)
+"""
